@@ -1,0 +1,130 @@
+"""Every number a report states, as a `Fact` that can be cited and checked.
+
+Table cells carry their row label and column header. Prose figures get their
+subject from the clause before them ("公务用车购置支出 23.90 万元") or, when the
+clause is only a verb ("增长713.15%"), from the first figure of the sentence.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .report import Fact, Paragraph, Report, Table
+
+UNITS = r"万元|亿元|元|百分点|%|个|辆|人次|批次|台\(套\)|台（套）|台|人|项|次|家|场|万"
+FIGURE = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*({UNITS})")
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:]")
+_GENERIC = {"支出", "金额", "收入", "资金", "合计", "共计", "其中"}
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+# Words before a figure that say what kind of figure it is, most specific first.
+_MEASURES = [
+    (re.compile(r"(完成|占)?(年初|全年|调整)?预算的?$|执行率为?$|完成率为?$"), "完成率"),
+    (re.compile(r"占[^，。；]{0,20}?的?(比重|比例)?为?$"), "占比"),
+    (re.compile(r"(增加|增长|上升|提高|多支出)了?$"), "增加"),
+    (re.compile(r"(减少|下降|降低|节约|少支出|缩减)了?$"), "减少"),
+    (re.compile(r"预算(数|安排)?为?$"), "预算数"),
+    (re.compile(r"决算(数)?为?$"), "决算数"),
+]
+_VERB_TAIL = re.compile(r"(支出决算|决算|预算数|预算|执行数)?(数)?(为|是|达到?|共计|约)?$")
+_LEAD = re.compile(r"^(其中|主要用于|包括|具体|此外|另外|全年|本年|本年度|当年)[:：]?")
+
+
+def table_facts(report: Report, table: Table) -> list[Fact]:
+    facts = []
+    for row in table.rows:
+        shown = "；".join(f"{col}：{cell.text}" for col, cell in row.cells.items() if cell.text)
+        source = f"{row.label}｜{shown}"
+        for column, cell in row.cells.items():
+            if not cell.text or (cell.value is None and not cell.unreadable):
+                continue
+            uom = "%" if cell.percent else _column_unit(column, table.unit)
+            path = ((table.context,) if table.context else ()) + row.path
+            start = source.find(f"{column}：{cell.text}") + len(column) + 1
+            facts.append(Fact(label=row.label, path=path, measure=column, value=cell.value, uom=uom,
+                              page=row.page, source=source, table=table.title, column=column,
+                              section=table.context, year=table.year or report.meta.year,
+                              span=(start, start + len(cell.text)), unreadable=cell.unreadable))
+    return facts
+
+
+def _column_unit(column: str, table_unit: str) -> str:
+    m = re.search(r"[（(](万元|元|亿元|%)[）)]", column)
+    if m:
+        return m.group(1)
+    if re.search(r"率|比例|占比", column):
+        return "%"
+    if re.search(r"权重|得分|分值|指标值|完成值", column):
+        return ""
+    return table_unit
+
+
+def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
+    """Figures with a unit in one paragraph, each with the sentence it stands in."""
+    facts: list[Fact] = []
+    text = paragraph.text
+    for sentence_start, sentence in _sentences(text):
+        head = re.split(r"[：:]", sentence, maxsplit=1)[0] if re.search(r"[：:]", sentence[:80]) else ""
+        head = "" if FIGURE.search(head) else head
+        lead = _measure_and_label(head, "万元", "")[1] if head else ""
+        subject = lead
+        for m in FIGURE.finditer(sentence):
+            number = (m.group(1) + (m.group(2) or "")).replace(",", "")
+            uom = "万元" if m.group(3) == "万" else m.group(3)
+            before = sentence[:m.start()]
+            clause = _CLAUSE_BREAK.split(before)[-1].strip()
+            measure, label = _measure_and_label(clause, uom, report.meta.kind)
+            if label in _GENERIC:
+                label = lead or subject or label
+            if label and (not subject or measure not in ("增加", "减少", "增长率", "下降率", "完成率", "占比")):
+                subject = label
+            label = label or subject or clause
+            year = report.meta.year
+            ym = _YEAR.search(clause)
+            if ym and not re.search(r"(与|比|较)\s*" + ym.group(1), clause):
+                year = int(ym.group(1))
+            facts.append(Fact(label=label, path=(label,), measure=measure, value=Decimal(number), uom=uom,
+                              page=paragraph.page, source=sentence,
+                              section=" › ".join(paragraph.section), year=year,
+                              span=(m.start(), m.end())))
+    return facts
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in re.finditer(r"[。！？；]", text):
+        out.append((start, text[start:m.end()]))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, text[start:]))
+    return out
+
+
+def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
+    """What the figure measures, and the subject the clause names, if any."""
+    measure = ""
+    for pattern, name in _MEASURES:
+        if pattern.search(clause):
+            measure = name
+            break
+    if measure in ("增加", "减少") and uom == "%":
+        measure = "增长率" if measure == "增加" else "下降率"
+    if not measure:
+        measure = "比例" if uom in ("%", "百分点") else "数量" if uom not in ("万元", "亿元", "元") else (
+            "决算数" if kind == "决算" else "预算数" if kind == "预算" else "金额")
+    label = _YEAR.sub("", clause)
+    label = re.sub(r"^(与|比|较)?(上年|上年度|去年)?(相比)?", "", label)
+    label = _LEAD.sub("", label.strip())
+    for pattern, _ in _MEASURES:
+        label = pattern.sub("", label)
+    label = re.sub(r"(决算|预算)?(比|较)(上年|上年度|去年)?$", "", label)
+    label = _VERB_TAIL.sub("", label).strip(" 度*各")
+    label = re.sub(r"^(\d+|[一二三四五六七八九十]+)[、.．]\s*", "", label)
+    label = re.sub(r"^主要(变动)?原因(是|为)?", "", label).strip(" *")
+    return measure, label if len(label) >= 2 else ""
+
+
+def report_facts(report: Report) -> list[Fact]:
+    facts = [f for t in report.tables for f in table_facts(report, t)]
+    facts += [f for p in report.paragraphs if not p.heading for f in prose_facts(report, p)]
+    return facts

@@ -1,0 +1,337 @@
+"""From the lines and grids a reader found to a `Report`: metadata, sections, tables.
+
+The readers differ in how they find text (PDF pages, tab-separated lines, sheets);
+what a 决算 means by its headings and its tables does not, so that lives here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from .normalize import UNREADABLE, normalize, parse_number, squash
+from .report import Cell, Meta, Paragraph, Row, Table
+
+CN_NUM = "一二三四五六七八九十"
+_HEADINGS = [
+    re.compile(rf"^第[{CN_NUM}]+部分"),
+    re.compile(rf"^[{CN_NUM}]+、"),
+    re.compile(rf"^[（(][{CN_NUM}]+[）)]"),
+]
+_AMOUNT_WITH_UNIT = re.compile(r"\d\s*(万元|亿元|元|%)")
+_SENTENCE_END = "。！？；：:;"
+_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,})")
+_TOC_TAIL = re.compile(r"[\s.…·]*\d*$")
+
+
+@dataclass
+class Line:
+    """A line of text as a reader found it; `short` marks a line that stops before the margin."""
+
+    text: str
+    page: int | None
+    short: bool = True
+
+
+def heading_level(text: str) -> int | None:
+    """The section level of a heading line, or None for body text.
+
+    Numbered items ("1.教育（类）…") are body text: in these reports they carry
+    figures and sentences, not section titles.
+    """
+    if len(text) > 50 or _AMOUNT_WITH_UNIT.search(text):
+        return None
+    if "。" in text.rstrip("。"):
+        return None
+    for level, pattern in enumerate(_HEADINGS):
+        if pattern.match(text):
+            return level
+    return None
+
+
+def _toc_key(text: str) -> str:
+    return _TOC_TAIL.sub("", re.sub(r"\s+", "", text))
+
+
+def skip_toc(lines: list[Line]) -> list[Line]:
+    """Drop the table of contents: its headings would otherwise open empty sections.
+
+    The contents end where their first entry appears again as a real heading.
+    """
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        key = re.sub(r"\s+", "", lines[i].text)
+        if key in ("目录", "目錄"):
+            first = next((_toc_key(l.text) for l in lines[i + 1:]
+                          if heading_level(_toc_key(l.text)) is not None), "")
+            j = i + 1
+            while j < len(lines) and not (j > i + 1 and _toc_key(lines[j].text) == first
+                                          and not _LEADER.search(lines[j].text)
+                                          and not re.search(r"\d\s*$", lines[j].text)):
+                j += 1
+            if j < len(lines):
+                i = j
+                continue
+        if not _LEADER.search(lines[i].text):
+            out.append(lines[i])
+        i += 1
+    return out
+
+
+def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
+    """Rejoin wrapped lines into paragraphs and place each under its headings."""
+    paragraphs: list[Paragraph] = []
+    stack: list[tuple[int, str]] = []
+    buf: list[str] = []
+    buf_page: int | None = None
+
+    def section() -> tuple[str, ...]:
+        return tuple(t for _, t in stack)
+
+    def flush() -> None:
+        nonlocal buf, buf_page
+        text = "".join(buf).strip()
+        if text:
+            paragraphs.append(Paragraph(text=text, page=buf_page, section=section()))
+        buf, buf_page = [], None
+
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            flush()
+            continue
+        level = heading_level(text)
+        if level is not None:
+            flush()
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, text))
+            paragraphs.append(Paragraph(text=text, page=line.page, section=section(), heading=True))
+            continue
+        last = paragraphs[-1] if paragraphs and not buf else None
+        if last is not None and last.heading and len(text) <= 8 and not re.search(r"[\d。，]", text):
+            # A heading the PDF wrapped ("…2024 年度部门决算" / "情况说明").
+            joined = last.text + text
+            stack[-1] = (stack[-1][0], joined)
+            last.text, last.section = joined, section()
+            continue
+        if buf_page is None:
+            buf_page = line.page
+        buf.append(text)
+        if line.short or text[-1] in _SENTENCE_END:
+            flush()
+    flush()
+    return paragraphs
+
+
+# ---------------------------------------------------------------- tables
+
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_CODE_PART = re.compile(r"^\d{2}$")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+_UNIT_HEADER = re.compile(r"[（(](万元|亿元|元|万)[）)]")
+_TITLE = re.compile(r"(表|明细|情况)(（[^）]*）)?$")
+
+
+def table_unit(*texts: str) -> str:
+    """The unit line printed above or inside a table, e.g. "单位：万元" or "(万元)"."""
+    for text in texts:
+        m = _UNIT_LINE.search(text) or _UNIT_HEADER.search(text)
+        if m:
+            return "万元" if m.group(1) == "万" else m.group(1)
+    return ""
+
+
+def table_title(lines: list[str]) -> str:
+    """The nearest line above a table that reads like a table title."""
+    for text in reversed(lines):
+        t = re.sub(r"\s+", "", text)
+        t = re.sub(r"编制(部门|单位)[:：].*$", "", t)
+        t = _UNIT_LINE.sub("", t).strip()
+        if t and _TITLE.search(t) and not t.startswith("注"):
+            return t.replace("“”", "").strip()
+    return ""
+
+
+def _clean(cell: str | None) -> str:
+    return normalize(squash(cell or ""))
+
+
+def _is_amount(text: str) -> bool:
+    value, percent = parse_number(text)
+    return value is not None and (percent or "." in text or "," in text)
+
+
+def _is_data_row(row: list[str]) -> bool:
+    return any(_is_amount(c) or UNREADABLE.match(c) for c in row)
+
+
+def _is_header_row(row: list[str]) -> bool:
+    while row and not row[-1]:
+        row = row[:-1]
+    filled = [c for c in row if c]
+    return len(filled) >= max(2, 0.8 * len(row)) and not any(parse_number(c)[0] is not None for c in filled)
+
+
+def _header_paths(rows: list[list[str]], width: int) -> list[str]:
+    """Merge multi-row headers column by column, dropping a level shared by every column."""
+    levels = [r for r in rows if any(r)]
+    if len(levels) > 1:
+        levels = [r for r in levels if len({c for c in r}) > 1 or len(r) == 1] or levels
+    paths = []
+    for c in range(width):
+        parts: list[str] = []
+        for r in levels:
+            t = r[c] if c < len(r) else ""
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        paths.append(" › ".join(parts))
+    return paths
+
+
+def _groups(headers: list[str]) -> list[range]:
+    """Column groups of tables printed side by side (经济分类 | 决算数 | 经济分类 | 决算数)."""
+    if not headers or not re.search(r"项目|科目|编码|名称|分类", headers[0]):
+        return [range(len(headers))]
+    first = headers[0].rsplit(" › ", 1)[-1]
+    leaves = [h.rsplit(" › ", 1)[-1] for h in headers]
+    starts = [0] + [c for c in range(1, len(headers)) if leaves[c] == first and leaves[c - 1] != first]
+    ends = starts[1:] + [len(headers)]
+    return [range(s, e) for s, e in zip(starts, ends)]
+
+
+def _split_row(cells: list[str]) -> tuple[str, str, list[int]]:
+    """Split a row into (code, label, value column indexes).
+
+    Codes come first (208 / 20805 / 2080505, or 201 | 38 | 02 in three cells);
+    then the label cells; every later cell may hold a value.
+    """
+    code_parts: list[str] = []
+    i = 0
+    while i < len(cells) and not cells[i]:
+        i += 1
+    while i < len(cells) and (_CODE.match(cells[i]) or (code_parts and _CODE_PART.match(cells[i]))):
+        code_parts.append(cells[i])
+        i += 1
+    labels: list[str] = []
+    while i < len(cells) and parse_number(cells[i])[0] is None and not UNREADABLE.match(cells[i]):
+        if cells[i] and cells[i] not in ("类", "款", "项") and (not labels or labels[-1] != cells[i]):
+            labels.append(cells[i])
+        i += 1
+    return "".join(code_parts), " ".join(labels), list(range(i, len(cells)))
+
+
+def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list[int],
+                row_pages: list[int | None] | None = None, section: tuple[str, ...] = (),
+                context: str = "", merged_headers: bool = True,
+                spread: set[tuple[int, int]] = frozenset()) -> Table:
+    """Read a grid of printed cells as its authors meant it.
+
+    With `merged_headers` (ruled PDF tables, whose merged cells were spread over
+    the grid) the rows before the first amount are merged into one header path
+    per column. Forms typed as text (the 绩效自评表) have no merged cells but
+    several header blocks; there every all-text, fully filled row opens a block.
+    Values are tied to their row label and column path. `spread` names the
+    grid positions that only repeat a merged cell's text: they shape headers
+    but are blank in data rows, where a repeated "201 | 201" is not a code.
+    """
+    width = max((len(r) for r in grid), default=0)
+    rows = [[_clean(c) for c in r] + [""] * (width - len(r)) for r in grid]
+    row_pages = row_pages or [pages[0] if pages else None] * len(rows)
+    skip = 0
+    for cells in rows[:3]:
+        distinct = list(dict.fromkeys(c for c in cells if c))
+        joined = " ".join(distinct)
+        if not distinct or len(distinct) > 3 or not (table_title([joined]) or re.search(r"单位[:：]|部门[:：]", joined)):
+            break
+        title = title or table_title([joined])
+        unit = unit or table_unit(joined)
+        skip += 1
+
+    header_rows: list[list[str]] = []
+    headers: list[str] = [""] * width
+    seen_data = False
+    out_rows: list[Row] = []
+    names: dict[str, str] = {}
+    parent_label = ""
+    for r, cells in enumerate(rows):
+        if r < skip:
+            continue
+        if not merged_headers:
+            if _is_header_row(cells):
+                headers = _header_paths([cells], width)
+                unit = unit or table_unit(*cells)
+                continue
+        elif not _is_data_row(cells):
+            if not seen_data or _is_header_row(cells):
+                if seen_data:
+                    header_rows, seen_data = [], False
+                header_rows.append(cells)
+                headers = _header_paths(header_rows, width)
+                unit = unit or table_unit(*cells)
+                continue
+        seen_data = True
+        cells = ["" if (r, c) in spread else t for c, t in enumerate(cells)]
+        for group in _groups(headers):
+            part = [cells[c] for c in group]
+            code, label, value_idx = _split_row(part)
+            if not label and not code:
+                if not any(part[k] for k in value_idx):
+                    continue
+                label = "合计"  # a one-row table such as the “三公” table prints no row label
+            row_cells: dict[str, Cell] = {}
+            for k in value_idx:
+                text = part[k]
+                column = headers[group[k]] or f"第{group[k] + 1}列"
+                if UNREADABLE.match(text):
+                    row_cells[column] = Cell(text=text, unreadable=True)
+                    continue
+                value, percent = parse_number(text)
+                row_cells[column] = Cell(text=text, value=value, percent=percent)
+            if code:
+                names[code] = label
+                path = tuple(names.get(code[:n], "") for n in (3, 5, 7) if n < len(code)) + (label,)
+                path = tuple(p for p in path if p)
+            elif label.startswith("其中") and parent_label:
+                path = (parent_label, label)
+            else:
+                path = (label,)
+            if not label.startswith("其中"):
+                parent_label = f"{code} {label}".strip()
+            if not any(c.text for c in row_cells.values()):
+                continue
+            out_rows.append(Row(label=f"{code} {label}".strip(), path=path, cells=row_cells,
+                                page=row_pages[r], code=code))
+    columns = [h for h in dict.fromkeys(c for row in out_rows for c in row.cells)]
+    return Table(title=title, unit=unit, columns=columns, rows=out_rows, pages=pages,
+                 section=section, context=context)
+
+
+# ---------------------------------------------------------------- metadata
+
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年?")
+_REGION = re.compile(r"^(?:中共)?([^\s]{2,3}?(?:省|自治区|市))([^\s]{2,3}?(?:区|县))?")
+
+
+def find_meta(path: str, first_text: str) -> Meta:
+    """Unit, year and kind from the file name, falling back to the title page."""
+    stem = PurePath(path).stem
+    unit, _, rest = stem.partition("__") if "__" in stem else ("", "", stem)
+    title_text = re.sub(r"\s+", "", first_text)
+    m = _YEAR.search(rest) or _YEAR.search(title_text)
+    year = int(m.group(1)) if m else None
+    if not unit:
+        ym = _YEAR.search(rest)
+        unit = rest[:ym.start()] if ym else ""
+        unit = re.sub(r"^\d+[-_]", "", unit)
+    if not unit:
+        tm = re.match(r"^(.{4,30}?)(?:20\d{2}|部门|单位)", title_text)
+        unit = tm.group(1) if tm else stem
+    both = rest + title_text[:200]
+    kind = "决算" if "决算" in both else "预算" if "预算" in both else ""
+    scope = "部门" if "部门" in rest else "单位" if "单位" in rest else ""
+    rm = _REGION.match(unit)
+    region = "".join(g for g in rm.groups() if g) if rm else ""
+    title = f"{unit}{year or ''}{'年度' if year else ''}{scope}{kind}"
+    return Meta(unit=normalize(unit), year=year, kind=kind, scope=scope, region=region, title=title)

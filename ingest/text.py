@@ -1,0 +1,89 @@
+"""Plain-text reports: prose lines, and tables as runs of tab-separated lines.
+
+Reports published as web text (the Sichuan 单位决算) come in UTF-8 or in the
+GB18030 family that Chinese Windows tools still write; the encoding is found by
+trying them in order, with a BOM taken at its word.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from .errors import ReadError
+from .normalize import normalize
+from .report import Report, Table
+from .structure import Line, build_paragraphs, build_table, find_meta, skip_toc, table_title
+
+_ENCODINGS = ("utf-8", "gb18030")
+
+
+def decode(data: bytes) -> str:
+    """Decode report text, refusing bytes that are no text at all."""
+    if not data.strip():
+        raise ReadError("the file is empty")
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name)
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary data, not text (NUL bytes); is the file type right?")
+    for name in _ENCODINGS:
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("text in an unknown encoding (neither UTF-8 nor GB18030/GBK)")
+
+
+def read_text(data: bytes, display_path: str) -> Report:
+    text = normalize(decode(data)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = skip_toc([Line(text=l, page=None) for l in text.split("\n")])
+    prose: list[Line] = []
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if "\t" not in lines[i].text:
+            prose.append(lines[i])
+            i += 1
+            continue
+        start = i
+        while i < len(lines) and ("\t" in lines[i].text or _wrapped_cell(lines, i)):
+            i += 1
+        grid = [l.text.split("\t") for l in lines[start:i] if "\t" in l.text]
+        before = [l.text for l in lines[max(0, start - 3):start] if l.text.strip()]
+        for title, part in _split_titled(grid, table_title(before)):
+            table = build_table(part, title, "", [], context=_context(part), merged_headers=False)
+            if table.rows:
+                tables.append(table)
+    if not any(l.text.strip() for l in prose) and not tables:
+        raise ReadError("the file has no text")
+    meta = find_meta(display_path, " ".join(l.text for l in prose[:8]))
+    paragraphs = build_paragraphs(prose)
+    return Report(path=display_path, meta=meta, paragraphs=paragraphs, tables=tables, pages=0)
+
+
+def _wrapped_cell(lines: list[Line], i: int) -> bool:
+    """A line without tabs inside a table is a cell the author wrapped, when a tab row follows."""
+    return (bool(lines[i].text.strip()) and i + 1 < len(lines) and "\t" in lines[i + 1].text
+            and i > 0 and "\t" in lines[i - 1].text and len(lines[i].text) < 60)
+
+
+def _split_titled(grid: list[list[str]], title: str) -> list[tuple[str, list[list[str]]]]:
+    """Split a run of tab rows where a row holding only a table title starts the next table."""
+    parts: list[tuple[str, list[list[str]]]] = [(title, [])]
+    for row in grid:
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) == 1 and table_title(cells):
+            parts.append((table_title(cells), []))
+        else:
+            parts[-1][1].append(row)
+    return [(t, rows) for t, rows in parts if rows]
+
+
+def _context(grid: list[list[str]]) -> str:
+    """The project a 绩效自评表 is about, from its 项目名称 row."""
+    for row in grid[:3]:
+        cells = [c.strip() for c in row if c.strip()]
+        if cells and cells[0] == "项目名称" and len(cells) > 1:
+            return re.sub(r"^\d{10,}-", "", cells[1])
+    return ""
