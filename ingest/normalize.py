@@ -68,7 +68,7 @@ def parse_number(text: str) -> tuple[Decimal | None, bool]:
     Returns (value, is_percent); value is None when the text is not one number.
     Parentheses are the accountants' minus sign.
     """
-    t = text.strip().replace(" ", "")
+    t = text.strip()
     percent = t.endswith("%")
     if percent:
         t = t[:-1]

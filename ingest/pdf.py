@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
 
 from .errors import ReadError
 from .normalize import normalize
@@ -66,10 +65,11 @@ def _grid(table) -> tuple[list[list[str | None]], set[tuple[int, int]]]:
 def read_pdf(path: str, display_path: str) -> Report:
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise ReadError("encrypted PDF: it needs a password to open") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types for broken files
-        raise ReadError(f"corrupt or unreadable PDF ({type(exc).__name__})") from exc
+    except Exception as exc:  # pdfplumber wraps pdfminer's many error types in its own
+        causes = {type(exc), type(exc.__context__), *(type(a) for a in exc.args)}
+        if PDFPasswordIncorrect in causes:
+            raise ReadError("encrypted PDF: it needs a password to open") from exc
+        raise ReadError(f"corrupt or unreadable PDF ({type(exc.__context__ or exc).__name__})") from exc
     with pdf:
         n_pages = len(pdf.pages)
         if n_pages == 0:
