@@ -1,0 +1,370 @@
+"""From a question to a verified, cited `Answer` — the whole path, top to bottom.
+
+1. clean the question (empty, too long, English → the reports' terms, colloquial words → terms);
+2. scope it: which units, years and kind of report (决算/预算) it is about;
+3. pick the facts it asks for from the fact store, per document in scope;
+4. write the answer (lookup, prior year, difference, sum, share, unspent budget, reason,
+   false premise), each sentence cited — or refuse and say what the corpus holds;
+5. optionally let an LLM rewrite it from the same facts (llm.py);
+6. verify every figure against the cited facts; withdraw sentences with wrong figures.
+"""
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from .answer import Answer, ShownFigure
+from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_terms, money, pick,
+                      reason_sentences, subject, who, who_en)
+from .corpus import Corpus, StoredFact, short_names
+from .retrieve import Retriever
+from .scope import Scope, expand, find_scope, is_english, translate
+from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
+
+MAX_QUESTION = 300
+_PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
+_REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
+_UNSPENT = re.compile(r"没花完|未花完|结余|未使用|剩余|还剩|少花|节约|没用完|剩下")
+_SUM = re.compile(r"一共|总共|合计|加起来|总和|共计|合起来")
+_COMPARE = re.compile(r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比")
+_GROWTH = re.compile(r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度")
+_SHARE = re.compile(r"占.{0,16}(比例|比重|百分之|多少)|占比")
+_SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
+
+
+class Assistant:
+    """Holds the corpus and models; `ask` is the one entry point from question to answer."""
+
+    def __init__(self, store_dir: Path, embedder=None, llm=None):
+        from ingest.embed import Embedder
+
+        self.corpus = Corpus(store_dir)
+        self.embedder = embedder or Embedder()
+        self.retriever = Retriever(self.corpus, self.embedder)
+        self.llm = llm
+
+    def reload(self) -> None:
+        self.corpus.reload()
+        self.retriever.refresh()
+
+    def ask(self, question: str, context: Scope | None = None) -> Answer:
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        q = (question or "").strip()
+        english = is_english(q)
+        polite = _polite_refusal(q, english)
+        if polite:
+            answer = Answer(question=question, text=polite, refused=True)
+        else:
+            zh = translate(q) if english else q
+            query = expand(zh)
+            scope = find_scope(query, self.corpus, context)
+            timings["scope"] = _ms(started)
+            draft = Draft(self.corpus, english)
+            self._compose(draft, query, scope)
+            timings["compose"] = _ms(started) - timings["scope"]
+            if self.llm is not None and not draft.refused:
+                draft = self.llm.rewrite(question, draft)
+                timings["llm"] = _ms(started) - timings["scope"] - timings["compose"]
+            answer = _verified(question, draft)
+            answer.scope = {"units": scope.units, "years": scope.years, "kind": scope.kind}
+        answer.timings_ms = timings | {"total": _ms(started)}
+        return answer
+
+    # ------------------------------------------------------------ composing
+
+    def _compose(self, draft: Draft, query: str, scope: Scope) -> None:
+        corpus = self.corpus
+        if scope.unknown_unit and not scope.units:
+            return _refuse_unit(draft, scope.unknown_unit, corpus)
+        if not scope.docs:
+            return _refuse_scope(draft, scope, corpus)
+        words = [a for u in scope.units for a in short_names(u)] + [u for u in scope.units]
+        terms = item_terms(query, sorted(words, key=len, reverse=True))
+        if not terms:
+            query, terms = _default_item(query)
+        if _SUM.search(query) or (_COMPARE.search(query) and len(_parts(query, words)) > 1):
+            parts = _parts(query, words)
+            if len(parts) > 1:
+                return self._items(draft, query, scope, parts, words)
+        per_doc = pick(self.retriever, query, scope, terms)
+        docs = best_docs(per_doc)
+        if not docs:
+            return _refuse_item(draft, terms, scope, corpus)
+        facts = [per_doc[d][0][0] for d in docs]
+        if _PREMISE.search(query):
+            return _premise(draft, query, facts[0], corpus)
+        if scope.prior_year:
+            return _prior_year(draft, facts, corpus, scope)
+        if _UNSPENT.search(query):
+            return _unspent(draft, per_doc, docs)
+        if len(facts) > 1 and (_COMPARE.search(query) or _GROWTH.search(query)):
+            return _compare(draft, facts[:2], growth=bool(_GROWTH.search(query)))
+        for fact in facts:
+            _lookup(draft, fact, query, corpus)
+        if len(facts) > 1 and not scope.units:
+            draft.say(f"问题未指明单位，以上列出语料中有此数据的{len(facts)}份报告。",
+                      f"The question names no unit, so each of the {len(facts)} reports that has this figure is listed.")
+        if _REASON.search(query):
+            _reasons(draft, facts[0], corpus)
+
+    def _items(self, draft: Draft, query: str, scope: Scope, parts: list[str], words: list[str]) -> None:
+        """Several items named (A和B): look each up, then sum or compare them."""
+        picked: list[StoredFact] = []
+        for part in parts:
+            terms = item_terms(part, words) or item_terms(expand(part), words)
+            per_doc = pick(self.retriever, part + " " + re.sub(r"[^决预算]", "", query), scope, terms)
+            docs = best_docs(per_doc, limit=1)
+            if not docs:
+                return _refuse_item(draft, terms, scope, self.corpus)
+            picked.append(per_doc[docs[0]][0][0])
+        if _SUM.search(query):
+            total = sum((f.value for f in picked), Decimal(0))
+            unit = picked[0].uom
+            names = "、".join(f"{subject(f)}{fmt(f)}[{draft.cite(f)}]" for f in picked)
+            formula = " + ".join(str(f.value) for f in picked)
+            draft.say(f"{who(picked[0].doc)}中，{names}，合计{money(total, unit)}（{formula}）。",
+                      f"{who_en(picked[0].doc)}: {names}; in total {money(total, unit)} ({formula}).")
+        else:
+            _compare(draft, picked[:2], growth=bool(_GROWTH.search(query)))
+
+
+# ---------------------------------------------------------------- answer kinds
+
+def _lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
+    n = draft.cite(fact)
+    doc = fact.doc
+    if fact.unreadable:
+        draft.say(f"{who(doc)}中，{describe(fact)}在报告中印为“#####”，无法读取[{n}]。",
+                  f"In {who_en(doc)}, {describe(fact)} is printed as “#####” and cannot be read [{n}].")
+        return
+    draft.say(f"{who(doc)}中，{describe(fact)}为{fmt(fact)}[{n}]。",
+              f"In {who_en(doc)}, {describe(fact)} is {fmt(fact)} [{n}].")
+    if fact.table:
+        prose = _prose_twin(corpus, fact)
+        if prose is not None:
+            m = draft.cite(prose)
+            draft.say(f"报告说明部分写道：“{prose.source.strip()}”[{m}]",
+                      f"The report's text says: “{prose.source.strip()}” [{m}]")
+
+
+def _prose_twin(corpus: Corpus, fact: StoredFact) -> StoredFact | None:
+    """The sentence in the report's prose that states the same figure about the same thing."""
+    name = subject(fact)
+    for other in corpus.facts:
+        if (other.doc.doc_id == fact.doc.doc_id and not other.table and other.value == fact.value
+                and other.uom == fact.uom and name[:4] in other.source):
+            return other
+    return None
+
+
+def _reasons(draft: Draft, fact: StoredFact, corpus: Corpus) -> None:
+    found = reason_sentences(corpus, fact.doc, fact)
+    if not found:
+        draft.say("报告未说明原因。", "The report gives no reason.")
+        return
+    for sentence, page, section in found:
+        n = draft.cite_sentence(fact.doc, sentence, page, section)
+        draft.say(f"报告给出的原因：“{sentence}”[{n}]", f"The reason the report gives: “{sentence}” [{n}]")
+
+
+def _premise(draft: Draft, query: str, fact: StoredFact, corpus: Corpus) -> None:
+    """“为什么X大幅增加？” — check the premise against the figures before explaining anything."""
+    asks_up = bool(re.search(r"增加|增长|上升|提高", query))
+    change = companion(corpus, fact, CHANGE) if fact.measure not in CHANGE else fact
+    base = fact if fact.measure not in CHANGE else companion(corpus, fact, ("决算数", "预算数", "金额"))
+    n = draft.cite(base or fact)
+    shown = base or fact
+    if shown.value == 0:
+        draft.say(f"这个问题的前提不成立：{who(shown.doc)}中，{describe(shown)}为{fmt(shown)}[{n}]，并没有"
+                  f"{'增加' if asks_up else '减少'}。",
+                  f"The premise does not hold: in {who_en(shown.doc)}, {describe(shown)} is {fmt(shown)} [{n}]; "
+                  f"it did not {'increase' if asks_up else 'decrease'}.")
+        return
+    if change is not None and change.value is not None:
+        m = draft.cite(change)
+        went_up = change.measure in ("增加", "增长率")
+        if went_up != asks_up:
+            draft.say(f"这个问题的前提不成立：{who(change.doc)}中，{subject(change)}实际{change.measure}"
+                      f"{fmt(change)}[{m}]，当年为{fmt(shown)}[{n}]。",
+                      f"The premise does not hold: in {who_en(change.doc)}, {subject(change)} actually "
+                      f"{'increased' if went_up else 'decreased'} by {fmt(change)} [{m}], to {fmt(shown)} [{n}].")
+            return
+        draft.say(f"{who(shown.doc)}中，{describe(shown)}为{fmt(shown)}[{n}]，{change.measure}{fmt(change)}[{m}]。",
+                  f"In {who_en(shown.doc)}, {describe(shown)} is {fmt(shown)} [{n}], a change of {fmt(change)} [{m}].")
+    else:
+        draft.say(f"{who(shown.doc)}中，{describe(shown)}为{fmt(shown)}[{n}]；报告未给出与上年的比较。",
+                  f"In {who_en(shown.doc)}, {describe(shown)} is {fmt(shown)} [{n}]; the report gives no comparison "
+                  f"with the year before.")
+    _reasons(draft, shown, corpus)
+
+
+def _prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus, scope: Scope) -> None:
+    """The year before a report, backed out of the change it states: 2021 = 31.13 − 27.30."""
+    for fact in facts:
+        base = fact if fact.measure not in CHANGE else companion(corpus, fact, ("决算数", "预算数", "金额"))
+        change = companion(corpus, base, ("增加", "减少")) if base else None
+        if base is None or change is None or base.value is None or change.value is None or change.uom != base.uom:
+            continue
+        up = change.measure == "增加"
+        prior = base.value - change.value if up else base.value + change.value
+        n, m = draft.cite(base), draft.cite(change)
+        year = (base.doc.year or 0) - 1
+        op = "−" if up else "+"
+        draft.say(f"语料中没有{year}年的报告；按{who(base.doc)}推算，{year}年{subject(base)}为"
+                  f"{money(prior, base.uom)}（{base.value} {op} {change.value}：{base.doc.year}年{fmt(base)}[{n}]，"
+                  f"比上年{change.measure}{fmt(change)}[{m}]）。",
+                  f"There is no {year} report; from {who_en(base.doc)}, {year}'s {subject(base)} was "
+                  f"{money(prior, base.uom)} ({base.value} {op} {change.value}: {fmt(base)} in {base.doc.year} [{n}], "
+                  f"{'up' if up else 'down'} {fmt(change)} on the year before [{m}]).")
+        return
+    _refuse_scope(draft, scope, corpus, reason="报告没有给出可推算上年数的增减额")
+
+
+def _unspent(draft: Draft, per_doc: dict, docs: list[str]) -> None:
+    """Budget left unspent: 预算数 − 决算数 of the same item in the same report."""
+    for doc_id in docs:
+        ranked = [f for f, _ in per_doc[doc_id]]
+        budget = next((f for f in ranked if "预算" in f.column + f.measure and f.uom != "%"
+                       and "决算" not in f.column + f.measure and f.value is not None), None)
+        actual = next((f for f in ranked if budget and f.label == budget.label and f.source == budget.source
+                       and "决算" in f.column + f.measure and f.value is not None), None)
+        if budget and actual:
+            left = budget.value - actual.value
+            n, m = draft.cite(budget), draft.cite(actual)
+            draft.say(f"{who(budget.doc)}中，{subject(budget)}预算{fmt(budget)}[{n}]，决算{fmt(actual)}[{m}]，"
+                      f"未支出{money(left, budget.uom)}（{budget.value} − {actual.value}）。",
+                      f"In {who_en(budget.doc)}, {subject(budget)} was budgeted at {fmt(budget)} [{n}] and "
+                      f"{fmt(actual)} was spent [{m}], leaving {money(left, budget.uom)} unspent "
+                      f"({budget.value} − {actual.value}).")
+            return
+    fact = per_doc[docs[0]][0][0]
+    n = draft.cite(fact)
+    draft.say(f"{who(fact.doc)}中，{describe(fact)}为{fmt(fact)}[{n}]；报告未同时给出同一项目的预算数和决算数，无法计算结余。",
+              f"In {who_en(fact.doc)}, {describe(fact)} is {fmt(fact)} [{n}]; the report does not give both budget "
+              f"and actual for this item, so the unspent amount cannot be computed.")
+
+
+def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
+    a, b = facts
+    if a.value is None or b.value is None or a.uom != b.uom:
+        for f in facts:
+            n = draft.cite(f)
+            draft.say(f"{who(f.doc)}中，{describe(f)}为{fmt(f)}[{n}]。", f"In {who_en(f.doc)}, {describe(f)} is {fmt(f)} [{n}].")
+        return
+    if (b.doc.year or 0) > (a.doc.year or 0):
+        a, b = b, a  # later year first, so that growth reads forward in time
+    n, m = draft.cite(a), draft.cite(b)
+    diff = a.value - b.value
+    more = "多" if diff >= 0 else "少"
+    text_a = f"{who(a.doc)}{describe(a)}为{fmt(a)}[{n}]"
+    text_b = f"{who(b.doc)}{describe(b)}为{fmt(b)}[{m}]"
+    zh = f"{text_a}，{text_b}；前者比后者{more}{money(abs(diff), a.uom)}（{a.value} − {b.value}）"
+    en = (f"{who_en(a.doc)}: {describe(a)} {fmt(a)} [{n}]; {who_en(b.doc)}: {describe(b)} {fmt(b)} [{m}]; "
+          f"the first is {money(abs(diff), a.uom)} {'more' if diff >= 0 else 'less'} ({a.value} − {b.value})")
+    if b.value and a.uom != "%":
+        rate = diff / b.value * 100
+        zh += f"，{'增长' if diff >= 0 else '下降'}{money(abs(rate), '%')}（({a.value} − {b.value}) ÷ {b.value}）"
+        en += f", a change of {money(rate, '%')} (({a.value} − {b.value}) ÷ {b.value})"
+    draft.say(zh + "。", en + ".")
+    del growth
+
+
+# ---------------------------------------------------------------- refusals
+
+def _refuse_unit(draft: Draft, name: str, corpus: Corpus) -> None:
+    draft.refused = True
+    units = "、".join(corpus.units())
+    draft.say(f"语料中没有“{name}”的报告，无法回答。现有单位：{units}。",
+              f"The corpus has no report from “{name}”, so this cannot be answered. Units available: {units}.")
+
+
+def _refuse_scope(draft: Draft, scope: Scope, corpus: Corpus, reason: str = "") -> None:
+    draft.refused = True
+    holdings = corpus.holdings()
+    units = scope.units or list(holdings)
+    held = "；".join(f"{u}：" + "、".join(f"{y}年{k}" for y, k in holdings.get(u, [])) for u in units[:8])
+    asked = "、".join(f"{y}年" for y in scope.years) + (scope.kind or "")
+    why = reason or f"语料中没有{'、'.join(scope.units) or '任何单位'}{asked}的报告"
+    draft.say(f"无法回答：{why}。语料中有：{held}。",
+              f"This cannot be answered: the corpus has no {asked or 'matching'} report for "
+              f"{', '.join(scope.units) or 'any unit'}. It holds: {held}.")
+
+
+def _refuse_item(draft: Draft, terms: list[str], scope: Scope, corpus: Corpus) -> None:
+    draft.refused = True
+    docs = scope.docs[:3]
+    tables = sorted({f.table for f in corpus.facts if f.doc in docs and f.table})[:8]
+    what = "、".join(terms) or "所问项目"
+    where = "、".join(who(d) for d in docs)
+    draft.say(f"在{where}中没有找到关于“{what}”的数据，无法回答。这些报告包含：{'、'.join(tables)}等。",
+              f"No figure about “{what}” was found in {where}, so this cannot be answered. These reports "
+              f"contain: {', '.join(tables)}.")
+
+
+def _polite_refusal(q: str, english: bool) -> str:
+    if not q:
+        return "请输入一个关于决算或预算的问题，例如“2022年四川省农民工服务中心三公经费是多少？”"
+    if len(q) > MAX_QUESTION:
+        return (f"问题太长（{len(q)}字，上限{MAX_QUESTION}字）。请把问题缩短为一句话，例如“规划和自然资源局2024年办公费是多少？”"
+                if not english else f"The question is too long ({len(q)} characters, limit {MAX_QUESTION}).")
+    if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
+        return "没有看懂这个问题。请用文字提问，例如“财政局2024年本年收入合计是多少？”"
+    return ""
+
+
+def _default_item(query: str) -> tuple[str, list[str]]:
+    """A question that names no item ("2024年花了多少钱") asks for the report's totals."""
+    if re.search(r"收入|进账|拿到", query):
+        return query + " 本年收入合计", ["本年收入合计"]
+    return query + " 本年支出合计", ["本年支出合计"]
+
+
+def _parts(query: str, words: list[str]) -> list[str]:
+    """Items joined by 和/与/、 (办公费和印刷费), each with enough words to look it up."""
+    text = query
+    for w in sorted(words, key=len, reverse=True):
+        text = text.replace(w, " ")
+    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    parts = [p for p in _SPLIT_ITEMS.split(text) if item_terms(p, [])]
+    return parts
+
+
+# ---------------------------------------------------------------- verification
+
+def _verified(question: str, draft: Draft) -> Answer:
+    """Check every figure of the draft; withdraw a sentence whose figure the sources contradict."""
+    kept, withdrawn, shown = [], [], []
+    for sentence in draft.sentences:
+        checks = check_text(sentence, draft.sources)
+        if any(c.status == MISMATCH for c in checks):
+            bad = [c for c in checks if c.status == MISMATCH]
+            withdrawn.append(sentence)
+            for c in bad:
+                shown.append(ShownFigure(c.figure.text, c.figure.value, c.figure.unit, MISMATCH,
+                                         c.source.citation if c.source else None, c.formula, c.expected))
+            continue
+        kept.append(sentence)
+        for c in checks:
+            citation = c.source.citation if c.source else (c.operands[0].citation if c.operands else None)
+            shown.append(ShownFigure(c.figure.text, c.figure.value, c.figure.unit, c.status, citation,
+                                     c.formula, c.expected))
+    text = "".join(kept)
+    if withdrawn:
+        corrections = [f for f in shown if f.status == MISMATCH]
+        text += "".join(f"（已撤回含错误数字“{f.text}”的句子；来源[{f.citation}]给出的是{f.expected}。）"
+                        for f in corrections)
+    refused = draft.refused or not kept
+    if not kept and not draft.refused:
+        text = "无法给出经核实的回答：草稿中的数字与引用来源不符，已撤回。" + text
+    return Answer(question=question, text=text, refused=refused, citations=draft.citations,
+                  figures=[f for f in shown], withdrawn=withdrawn)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+__all__ = ["Assistant", "SOURCED", "RECOMPUTED", "MISMATCH", "UNVERIFIABLE"]

@@ -1,0 +1,221 @@
+"""The default answerer: picks the facts a question asks for and writes a short cited answer.
+
+No language model is involved. Figures come from the fact store; derived figures
+(differences, sums, shares, growth, a prior year backed out of a stated change,
+budget left unspent) are computed in Decimal with their formula shown; reasons
+are quoted in the report's own words. Every sentence carries its citation [n].
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .answer import Citation
+from .corpus import Corpus, Document, StoredFact
+from .retrieve import Retriever, tokens
+from .scope import Scope
+from .verify import Source, find_figures
+
+GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年度 财政 拨款 资金 数 费 合计 总计 本年 多少 情况 用于 主要 "
+              "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
+              "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉".split())
+CHANGE = ("增加", "减少", "增长率", "下降率")
+PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
+CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
+COUNT_WORDS = re.compile(r"几|多少辆|多少个|数量|批次|人次|多少人|多少台|多少项")
+
+
+@dataclass
+class Draft:
+    """An answer being written: sentences, the citations they use, and the facts behind them."""
+
+    corpus: Corpus
+    english: bool
+    sentences: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    keys: dict[tuple, int] = field(default_factory=dict)
+    refused: bool = False
+
+    def cite(self, fact: StoredFact) -> int:
+        key = (fact.doc.doc_id, fact.source, fact.page)
+        if key not in self.keys:
+            n = len(self.citations) + 1
+            self.keys[key] = n
+            self.citations.append(Citation(
+                n=n, document=fact.doc.name, unit=fact.doc.unit, year=fact.doc.year, page=fact.page,
+                section=fact.section, table=fact.table, row=fact.label if fact.table else "",
+                column=fact.column, text=fact.source, highlight=[]))
+            for other in self.corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
+                if other.value is not None:
+                    self.sources.append(Source(other.value, other.uom, other.label, other.measure,
+                                               ref=describe(other), citation=n))
+        n = self.keys[key]
+        shown = fmt(fact)
+        if fact.table and fact.value is not None:
+            shown = next((c for c in [str(fact.value), f"{fact.value:,}"] if c in fact.source), str(fact.value))
+        if shown not in self.citations[n - 1].highlight:
+            self.citations[n - 1].highlight.append(shown)
+        return n
+
+    def cite_sentence(self, doc: Document, sentence: str, page: int | None, section: str) -> int:
+        key = (doc.doc_id, sentence, page)
+        if key not in self.keys:
+            n = len(self.citations) + 1
+            self.keys[key] = n
+            self.citations.append(Citation(n=n, document=doc.name, unit=doc.unit, year=doc.year, page=page,
+                                           section=section, table="", row="", column="", text=sentence))
+            # a quoted sentence is its own source: each figure in it is traced to these words
+            for figure in find_figures(sentence):
+                self.sources.append(Source(figure.value, figure.unit, figure.label,
+                                           ref=f"「{sentence[:30]}…」", citation=n))
+        return self.keys[key]
+
+    def say(self, zh: str, en: str) -> None:
+        self.sentences.append(en if self.english else zh)
+
+
+def fmt(fact: StoredFact) -> str:
+    return f"{fact.value}{fact.uom}" if fact.value is not None else "（无法读取）"
+
+
+def money(value: Decimal, unit: str) -> str:
+    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP)}{unit}"
+
+
+def subject(fact: StoredFact) -> str:
+    label = re.sub(r"^\d{3,}\s*", "", fact.label)
+    if fact.table and label in ("合计", "总额", "小计"):
+        label = f"{fact.path[0]}{label}" if len(fact.path) > 1 else f"{fact.table}{label}"
+    return label
+
+
+def describe(fact: StoredFact) -> str:
+    """A fact named as a person would read it: 《表》「行」「列」 or the prose subject and measure."""
+    if fact.table:
+        column = fact.column.replace(" › ", "")
+        if fact.label == "合计" and len(fact.path) == 1:  # a one-row table such as the “三公” table
+            return f"《{fact.table}》中「{column}」"
+        return f"《{fact.table}》中「{subject(fact)}」的「{column}」"
+    measure = {"决算数": "", "预算数": "预算", "金额": "", "数量": "数量", "比例": "比例"}.get(fact.measure, fact.measure)
+    return f"{fact.label}{measure}"
+
+
+def who(doc: Document) -> str:
+    return f"{doc.unit}{doc.year or ''}{'年' if doc.year else ''}{doc.scope}{doc.kind}"
+
+
+def who_en(doc: Document) -> str:
+    kind = {"决算": "final accounts", "预算": "budget"}.get(doc.kind, "report")
+    return f"{doc.unit} ({doc.year} {kind})"
+
+
+# ---------------------------------------------------------------- picking facts
+
+def item_terms(query: str, scope_words: list[str]) -> list[str]:
+    """The words that name what is asked about, without units, years and question words."""
+    text = query
+    for word in scope_words:
+        text = text.replace(word, " ")
+    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)]
+
+
+def weight(fact: StoredFact, query: str) -> float:
+    """How well the kind of figure fits what the question asks (amount, share, change, count, budget)."""
+    w = 1.0
+    asks_percent = bool(PERCENT_WORDS.search(query))
+    asks_change = bool(CHANGE_WORDS.search(query))
+    asks_budget = "预算" in query and not re.search(r"完成|执行", query)
+    measure = f"{fact.measure} {fact.column}"
+    if fact.unreadable or fact.value is None:
+        return 0.05
+    if fact.uom == "%":
+        w *= 1.6 if asks_percent else 0.15
+        if "完成" in fact.measure or "执行率" in measure:
+            w *= 1.5 if re.search(r"完成|执行", query) else 0.5
+    elif fact.measure in CHANGE:
+        w *= 1.6 if asks_change else 0.25
+    elif fact.uom in ("万元", "元", "亿元"):
+        if asks_percent and not asks_change:
+            w *= 0.6
+        if "预算" in measure and "决算" not in measure:
+            w *= 1.5 if asks_budget else (0.5 if fact.doc.kind == "决算" else 1.0)
+        elif asks_budget and fact.doc.kind == "决算":
+            w *= 0.6
+        if "上年" in measure or fact.year != fact.doc.year:
+            w *= 1.3 if asks_change or "上年" in query else 0.4
+    else:
+        w *= 1.8 if COUNT_WORDS.search(query) else 0.3
+    for scoped in ("财政拨款", "一般公共预算"):
+        if scoped in fact.table and scoped not in query:
+            w *= 0.8  # the general table answers a general question
+    if fact.table:
+        w *= 1.1
+        if re.search(r"权重|得分|指标值", fact.column):
+            w *= 0.2
+    return w
+
+
+def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> dict[str, list[tuple[StoredFact, float]]]:
+    """Ranked facts per document, keeping only facts that name every item term the question uses."""
+    doc_ids = {d.doc_id for d in scope.docs}
+    ranked = retriever.facts(query, doc_ids)
+    per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
+    for fact, score in ranked:
+        text = fact.text
+        covered = sum(1 for t in terms if t in text)
+        if terms and covered == 0:
+            continue
+        label = re.sub(r"^\d{3,}\s*", "", fact.label)
+        exact = 1.5 if any(t == label or t in label for t in terms) else 1.0
+        s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
+        per_doc.setdefault(fact.doc.doc_id, []).append((fact, s))
+    for doc_id in per_doc:
+        per_doc[doc_id].sort(key=lambda x: -x[1])
+    return per_doc
+
+
+def best_docs(per_doc: dict[str, list[tuple[StoredFact, float]]], limit: int = 6) -> list[str]:
+    """Documents whose best fact scores close to the overall best: those that 'have the figure'."""
+    if not per_doc:
+        return []
+    top = max(v[0][1] for v in per_doc.values())
+    docs = [d for d, v in per_doc.items() if v[0][1] >= 0.4 * top]
+    return sorted(docs, key=lambda d: -per_doc[d][0][1])[:limit]
+
+
+def companion(corpus: Corpus, fact: StoredFact, measures: tuple[str, ...]) -> StoredFact | None:
+    """Another fact about the same thing in the same document, e.g. the 增加 that goes with a 决算数."""
+    for other in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
+        if other is not fact and other.measure in measures and other.label == fact.label:
+            return other
+    same_doc = [f for f in corpus.facts if f.doc.doc_id == fact.doc.doc_id and f.measure in measures
+                and f.label == fact.label and f.value is not None]
+    return same_doc[0] if same_doc else None
+
+
+def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, limit: int = 2) -> list[tuple[str, int | None, str]]:
+    """The report's own explanation ("主要原因……") nearest to the figure asked about."""
+    label_terms = [t for t in tokens(subject(fact)) if len(t) >= 2 and t not in GENERIC] or [subject(fact)]
+    found = []
+    for chunk in corpus.chunks:
+        if chunk.doc.doc_id != doc.doc_id or chunk.kind != "prose":
+            continue
+        body = chunk.text.split("\n", 1)[-1]
+        sentences = re.split(r"(?<=[。；])", body)
+        for i, sentence in enumerate(sentences):
+            if "原因" not in sentence:
+                continue
+            window = "".join(sentences[max(0, i - 2):i + 1])
+            score = sum(t in window for t in label_terms) + (2 if fact.source[:20] in window else 0)
+            if score:
+                found.append((score, sentence.strip(), chunk.page, chunk.section))
+    found.sort(key=lambda x: -x[0])
+    out, seen = [], set()
+    for _, s, page, section in found:
+        if s not in seen:
+            seen.add(s)
+            out.append((s, page, section))
+    return out[:limit]

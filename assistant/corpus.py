@@ -1,0 +1,157 @@
+"""The assistant's read-only view of the store: documents, facts, chunks, and the vector index.
+
+Facts and chunk texts are small (tens of MB for thousands of reports), so they
+are held in memory for exact lookups and BM25; vectors stay in Chroma. Only
+documents whose row is in SQLite are visible: Chroma entries of a version that
+is still being written are filtered out, so a query never sees half a report.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from ingest.store import chroma_client, collection
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    name: str
+    unit: str
+    year: int | None
+    kind: str
+    scope: str
+    region: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class StoredFact:
+    id: int
+    doc: Document
+    label: str
+    path: tuple[str, ...]
+    measure: str
+    value: Decimal | None
+    uom: str
+    page: int | None
+    source: str
+    table: str
+    column: str
+    section: str
+    year: int | None
+    span: tuple[int, int] | None
+    unreadable: bool
+
+    @property
+    def text(self) -> str:
+        """What the fact is about, for matching a question against it."""
+        return " ".join(dict.fromkeys([*self.path, self.label, self.measure, self.table, self.section]))
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    doc: Document
+    text: str
+    kind: str
+    page: int | None
+    section: str
+    table: str
+    row: str
+
+
+class Corpus:
+    def __init__(self, store_dir: Path):
+        self.dir = Path(store_dir)
+        if not (self.dir / "facts.sqlite").exists():
+            raise FileNotFoundError(f"no store at {self.dir}: run `python -m ingest data/reports --store {self.dir}`")
+        self.db = sqlite3.connect(f"file:{self.dir / 'facts.sqlite'}?mode=ro", uri=True,
+                                  check_same_thread=False)
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the ledger (after staff add or remove a report)."""
+        rows = self.db.execute(
+            "SELECT doc_id, name, unit, year, kind, scope, region, pages FROM documents").fetchall()
+        self.documents = {r[0]: Document(*r) for r in rows}
+        facts = []
+        for r in self.db.execute(
+                "SELECT id, doc_id, label, path, measure, value, uom, page, source, table_title, column_name,"
+                " section, year, span_start, span_end, unreadable FROM facts ORDER BY id"):
+            doc = self.documents.get(r[1])
+            if doc is None:
+                continue
+            facts.append(StoredFact(r[0], doc, r[2], tuple(json.loads(r[3])), r[4],
+                                    None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
+                                    r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15])))
+        self.facts = facts
+        self.facts_by_source: dict[tuple[str, str], list[StoredFact]] = {}
+        for f in facts:
+            self.facts_by_source.setdefault((f.doc.doc_id, f.source), []).append(f)
+        self.chunks = [StoredChunk(r[0], self.documents[r[1]], *r[2:])
+                       for r in self.db.execute("SELECT chunk_id, doc_id, text, kind, page, section,"
+                                                " table_title, row_label FROM chunks ORDER BY doc_id, seq")
+                       if r[1] in self.documents]
+        self.__dict__.pop("chunk_index", None)
+        self.__dict__.pop("bm25", None)
+
+    @cached_property
+    def chroma(self):
+        return collection(chroma_client(self.dir))
+
+    @cached_property
+    def chunk_index(self) -> dict[str, StoredChunk]:
+        return {c.chunk_id: c for c in self.chunks}
+
+    def units(self) -> list[str]:
+        return sorted({d.unit for d in self.documents.values()})
+
+    def holdings(self) -> dict[str, list[tuple[int | None, str]]]:
+        """unit → [(year, kind)] the corpus holds, for refusals and the chat's header line."""
+        out: dict[str, set[tuple[int | None, str]]] = {}
+        for d in self.documents.values():
+            out.setdefault(d.unit, set()).add((d.year, d.kind))
+        return {u: sorted(v, key=lambda x: (x[0] or 0, x[1])) for u, v in sorted(out.items())}
+
+    def dense(self, vector, n: int, doc_ids: set[str] | None) -> list[tuple[StoredChunk, float]]:
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids else None
+        if doc_ids is not None and not doc_ids:
+            return []
+        res = self.chroma.query(query_embeddings=[list(map(float, vector))], n_results=n, where=where,
+                                include=["distances"])
+        out = []
+        for cid, dist in zip(res["ids"][0], res["distances"][0]):
+            chunk = self.chunk_index.get(cid)
+            if chunk is not None:  # entries of uncommitted versions are not in the ledger
+                out.append((chunk, 1.0 - dist))
+        return out
+
+
+def short_names(unit: str) -> list[str]:
+    """Names people use for a unit: 上海市普陀区财政局 → 普陀区财政局, 财政局."""
+    names = {unit}
+    stripped = re.sub(r"^中共", "", unit)
+    names.add(stripped)
+    m = re.match(r"^(.{2,3}?(?:省|市))(.{2,3}?(?:区|县))?(.+)$", stripped)
+    if m:
+        rest = m.group(3)
+        names.add(rest)
+        if rest.startswith("委"):  # 区委社会工作部 → 社会工作部; 省委办公厅 stays whole
+            names.add(rest[1:] if m.group(2) else m.group(1)[-1] + rest)
+        if m.group(2):
+            names.add(m.group(2) + rest)
+            names.add(m.group(2)[:-1] + rest)
+        names.add(m.group(1)[:-1] + rest)
+    for name in list(names):
+        for long, short in (("上海市普陀区委", "区委"), ("人民政府", "政府"), ("办事处", ""), ("街道办事处", "街道"),
+                            ("省委办公厅", "省委办公厅"), ("常委会", ""), ("委员会", "委"),
+                            ("人民检察院", "检察院"), ("高级人民法院", "高院")):
+            if long in name:
+                names.add(name.replace(long, short))
+    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)

@@ -1,0 +1,143 @@
+"""Which units, years and kinds of report a question is about, before anything is searched.
+
+Also turns the public's words ("买车", "吃饭招待") and English questions into the
+terms the reports use, so that lookup and search speak the reports' language.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .corpus import Corpus, Document, short_names
+
+# The public's words → the reports' terms. Order matters: longer phrases first.
+COLLOQUIAL = [
+    ("买车", "公务用车购置费"), ("购车", "公务用车购置费"), ("车辆购置", "公务用车购置费"),
+    ("养车", "公务用车运行维护费"), ("用车", "公务用车购置及运行维护费"),
+    ("吃饭", "公务接待费"), ("招待", "公务接待费"), ("请客", "公务接待费"), ("接待", "公务接待费"),
+    ("出国", "因公出国（境）费"), ("出境", "因公出国（境）费"),
+    ("三公", "“三公”经费"), ("发工资", "工资福利支出"), ("工资", "工资福利支出"),
+    ("养人", "人员经费"), ("几辆车", "公务用车 辆"), ("多少辆", "公务用车 辆"), ("车", "公务用车"),
+    ("花了多少", "支出"), ("花了", "支出"), ("花费", "支出"), ("开销", "支出"), ("用了多少", "支出"),
+    ("进账", "收入"), ("拿到", "收入"), ("政府给", "财政拨款收入"), ("拨了", "财政拨款"),
+    ("水电", "水费 电费"), ("网费", "邮电费"), ("电话费", "邮电费"), ("出差", "差旅费"),
+    ("开会", "会议费"), ("培训", "培训费"), ("物业", "物业管理费"),
+]
+
+ENGLISH = [
+    (r"three public (expenses|expenditures?|consumptions?)|three[- ]public", "“三公”经费"),
+    (r"official receptions?|hospitality|entertainment", "公务接待费"),
+    (r"(official )?vehicle (purchase|acquisition)s?|buy(ing)? (a )?cars?|car purchases?", "公务用车购置费"),
+    (r"vehicle (operation|operating|maintenance|running)( and maintenance)?( costs?)?", "公务用车运行维护费"),
+    (r"official (vehicles?|cars?)", "公务用车"),
+    (r"overseas|outbound|going abroad|abroad", "因公出国（境）费"),
+    (r"office (expenses?|costs?|supplies)", "办公费"), (r"printing", "印刷费"), (r"travel", "差旅费"),
+    (r"meetings?|conferences?", "会议费"), (r"training", "培训费"), (r"property management", "物业管理费"),
+    (r"basic expenditures?|basic spending", "基本支出"), (r"project expenditures?|project spending", "项目支出"),
+    (r"personnel (expenses?|costs?|funds?)", "人员经费"), (r"public (funds?|expenses?)", "公用经费"),
+    (r"total (revenue|income)", "本年收入合计"), (r"total (expenditure|spending)", "本年支出合计"),
+    (r"fiscal appropriations?|government appropriations?", "财政拨款"),
+    (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
+    (r"salar(y|ies)|wages?", "工资福利支出"), (r"housing provident fund", "住房公积金"),
+    (r"budget completion|completion rate|percent(age)? of (the )?budget", "完成预算"),
+    (r"budget(ed)?", "预算"), (r"final accounts?|actual (spending|expenditure)", "决算"),
+    (r"share|proportion|percent(age)?", "占比"), (r"increase[sd]?|growth|grew|rise|rose", "增长"),
+    (r"decrease[sd]?|decline[sd]?|drop(ped)?|fell|fall", "减少"), (r"why|reasons?|because", "原因"),
+    (r"how many (cars|vehicles)", "公务用车 辆"), (r"difference|compared? (to|with)|more than|less than", "相差"),
+    (r"previous year|last year|prior year", "上年"),
+    (r"unspent|left over|remaining", "结余"), (r"in total|combined|altogether|sum", "合计"),
+    (r"expenditures?|spending|spent|spend|cost", "支出"), (r"revenue|income", "收入"),
+]
+ENGLISH_UNITS = [
+    (r"finance bureau|bureau of finance", "财政局"),
+    (r"planning and natural resources( bureau)?|natural resources bureau", "规划和自然资源局"),
+    (r"social work department|social work", "社会工作部"),
+    (r"migrant workers?( service)?( center| centre)?", "农民工服务中心"),
+    (r"wanli( sub-?district| street)?", "万里街道"), (r"justice bureau|bureau of justice", "司法局"),
+    (r"commerce commission|commission of commerce", "商务委"), (r"welfare (home|institute)", "社会福利院"),
+    (r"district government office|government office", "政府办公室"),
+    (r"procuratorate", "检察院"), (r"high(er)? (people's )?court", "高级人民法院"),
+    (r"people's congress", "人大办公厅"), (r"cppcc|political consultative", "政协办公厅"),
+    (r"putuo", "普陀区"), (r"sichuan", "四川省"), (r"jiangsu", "江苏省"), (r"shanghai", "上海市"),
+]
+
+
+@dataclass
+class Scope:
+    units: list[str] = field(default_factory=list)      # full unit names the question names
+    unknown_unit: str = ""                               # a unit-like name the corpus does not hold
+    years: list[int] = field(default_factory=list)
+    kind: str = ""
+    prior_year: bool = False                             # 去年/上年: the year before the report's
+    docs: list[Document] = field(default_factory=list)   # documents in scope
+
+
+def is_english(question: str) -> bool:
+    letters = sum(c.isascii() and c.isalpha() for c in question)
+    cjk = sum("\u4e00" <= c <= "\u9fff" for c in question)
+    return letters > 3 * max(cjk, 1)
+
+
+def translate(question: str) -> str:
+    """English question → the reports' Chinese terms (figures, years and unit names kept)."""
+    text = question.lower()
+    for pattern, term in ENGLISH_UNITS + ENGLISH:
+        text = re.sub(rf"\b(?:{pattern})\b", f" {term} ", text)
+    text = re.sub(r"\bin (20\d{2})\b|\b(20\d{2})\b", lambda m: f" {m.group(1) or m.group(2)}年 ", text)
+    return text
+
+
+def expand(question: str) -> str:
+    """Add the reports' terms for the public's words, keeping the original words too."""
+    extra = []
+    rest = question
+    for word, term in COLLOQUIAL:
+        if word in rest and term not in question:
+            extra.append(term)
+            rest = rest.replace(word, " ")
+    return question + (" " + " ".join(extra) if extra else "")
+
+
+_UNIT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:局|委员会|委|办公室|办公厅|中心|街道|院|部|厅|所|站|馆|队|镇|乡))")
+
+
+def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> Scope:
+    """Units, years and kind named in the question; unnamed parts inherit the conversation's scope."""
+    scope = Scope()
+    aliases: list[tuple[str, str]] = sorted(
+        ((alias, unit) for unit in corpus.units() for alias in short_names(unit)),
+        key=lambda x: len(x[0]), reverse=True)
+    rest = question
+    for alias, unit in aliases:
+        if alias in rest:
+            matched = [u for a, u in aliases if a == alias]
+            for u in matched:
+                if u not in scope.units:
+                    scope.units.append(u)
+            rest = rest.replace(alias, " ")
+    if not scope.units:
+        m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
+        if m and not re.search(r"支出|收入|经费|费|预算|决算|资金", m.group(1)):
+            scope.unknown_unit = m.group(1)
+    scope.years = sorted({int(y) for y in re.findall(r"(20\d{2})\s*年?", question)})
+    scope.prior_year = bool(re.search(r"去年|上年|上一年|前一年", question))
+    if "决算" in question:
+        scope.kind = "决算"
+    elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \
+            and not re.search(r"完成|执行|决算", question):
+        scope.kind = "预算"
+    if default:
+        scope.units = scope.units or ([] if scope.unknown_unit else list(default.units))
+        scope.years = scope.years or list(default.years)
+        scope.kind = scope.kind or default.kind
+    scope.docs = [d for d in corpus.documents.values()
+                  if (not scope.units or d.unit in scope.units)
+                  and (not scope.kind or d.kind == scope.kind)]
+    if scope.years:
+        in_year = [d for d in scope.docs if d.year in scope.years]
+        # a prior-year figure is answered from the next year's report (back-calculated)
+        next_year = [d for d in scope.docs if d.year and d.year - 1 in scope.years]
+        scope.docs = in_year or next_year
+        if not in_year and next_year:
+            scope.prior_year = True
+    return scope
