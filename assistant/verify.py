@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.facts import FIGURE, clause_label
+from ingest.facts import FIGURE, clause_measure_label
 
 SOURCED, RECOMPUTED, MISMATCH, UNVERIFIABLE = "sourced", "recomputed", "mismatch", "unverifiable"
 
@@ -48,6 +48,7 @@ class Figure:
     end: int
     direction: str = ""     # up | down | "" — from 增加/减少 … just before the figure
     label: str = ""         # what the clause says the figure is about
+    measure: str = ""       # 决算数, 预算数, 增加, 占比 … as the clause announces it
 
     @property
     def dimension(self) -> str:
@@ -98,7 +99,14 @@ def find_figures(text: str) -> list[Figure]:
         value = _cn_number(m.group(1))
         if value is not None:
             figures.append(_figure(text, m.group(0), Decimal(value), m.group(2), m.start(), m.end()))
-    return sorted(figures, key=lambda f: f.start)
+    figures.sort(key=lambda f: f.start)
+    subject, previous_end = "", 0
+    for f in figures:  # "…支出31.13万元，增长713.15%": the growth is about the same subject
+        if re.search(r"[。！？\n]", text[previous_end:f.start]):
+            subject = ""
+        subject = f.label = f.label or subject
+        previous_end = f.end
+    return figures
 
 
 def _figure(text: str, shown: str, value: Decimal, unit: str, start: int, end: int) -> Figure:
@@ -106,8 +114,9 @@ def _figure(text: str, shown: str, value: Decimal, unit: str, start: int, end: i
     direction = "up" if _UP.search(before) else "down" if _DOWN.search(before) else ""
     if value and text[max(0, start - 1):start] in ("-", "−"):
         value, direction = -value, direction or "down"
+    measure, label = clause_measure_label(text[:start], unit)
     return Figure(text=shown, value=value, unit=unit, start=start, end=end, direction=direction,
-                  label=clause_label(text[:start]))
+                  label=label, measure=measure)
 
 
 def _cn_number(text: str) -> int | None:
@@ -203,14 +212,17 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
     """Decide the status of one figure against the facts its text cites."""
     same = [s for s in sources if _close(figure, s.value, s.uom)]
     if same:
-        agreeing = [s for s in same if not figure.direction or not _direction_of(s)
-                    or _direction_of(s) == figure.direction]
-        if agreeing:
-            best = max(agreeing, key=lambda s: label_similarity(figure.label, s.label + s.measure))
-            return Check(figure, SOURCED, source=best)
-        return Check(figure, MISMATCH, expected=same[0].value, source=same[0],
-                     formula=f"方向不符：来源为{same[0].measure}")
+        directed = [s for s in same if _direction_of(s)]
+        agreeing = [s for s in directed if _direction_of(s) == figure.direction] if figure.direction else same
+        if figure.direction and not agreeing and directed:
+            return Check(figure, MISMATCH, expected=directed[0].value, source=directed[0],
+                         formula=f"方向不符：来源为{directed[0].measure}")
+        agreeing = agreeing or same
+        best = max(agreeing, key=lambda s: label_similarity(figure.label, s.label + s.measure))
+        return Check(figure, SOURCED, source=best)
     for f in formulas if formulas is not None else _formulas(sources):
+        if f.value == 0 and figure.value != 0:
+            continue  # a difference of equal figures is no evidence for anything
         if f.unit != "%" and dimension(f.unit) != figure.dimension or (f.unit == "%") != (figure.unit == "%"):
             continue
         shown = to_base(abs(figure.value), figure.unit)
@@ -218,12 +230,22 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
         if to_base(f.low, f.unit) - margin <= shown <= to_base(f.high, f.unit) + margin:
             return Check(figure, RECOMPUTED, expected=f.value.quantize(Decimal("0.01")), formula=f.text,
                          operands=f.operands)
-    about = [s for s in sources if dimension(s.uom) == figure.dimension
-             and label_similarity(figure.label, s.label + s.measure) >= 0.5]
+    about = [s for s in sources if dimension(s.uom) == figure.dimension and _same_kind(figure, s)
+             and names_same(figure.label, s)]
     if about and figure.label:
         best = max(about, key=lambda s: label_similarity(figure.label, s.label + s.measure))
         return Check(figure, MISMATCH, expected=best.value, source=best)
     return Check(figure, UNVERIFIABLE)
+
+
+def _same_kind(figure: Figure, source: Source) -> bool:
+    """Whether a source speaks to the same kind of figure: a change to a change, a budget to a budget."""
+    if bool(figure.direction) != bool(_direction_of(source)):
+        return False
+    def budget(m: str) -> bool:
+        return "预算" in m and not re.search(r"决算|完成|执行", m)
+
+    return budget(figure.measure) == budget(source.measure) or not figure.measure
 
 
 def check_text(text: str, sources: list[Source]) -> list[Check]:
@@ -234,6 +256,13 @@ def check_text(text: str, sources: list[Source]) -> list[Check]:
 def _bigrams(text: str) -> set[str]:
     text = re.sub(r"[\s“”\"'（）()《》、，。：:；;0-9.%]", "", text)
     return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def names_same(label: str, source: Source) -> bool:
+    """Whether a figure's label and a source name the same thing, either containing the other."""
+    name = re.sub(r"^\d{3,}\s*", "", source.label)
+    return (label_similarity(label, source.label + source.measure) >= 0.6
+            or (len(name) >= 3 and label_similarity(name, label) >= 0.9))
 
 
 def label_similarity(claim: str, fact: str) -> float:

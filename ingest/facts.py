@@ -19,7 +19,7 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 
 # Words before a figure that say what kind of figure it is, most specific first.
 _MEASURES = [
-    (re.compile(r"(完成|占)?(年初|全年|调整)?预算的?$|执行率为?$|完成率为?$"), "完成率"),
+    (re.compile(r"(完成|占)(年初|全年|调整后?)?预算(数)?的?$|执行率为?$|完成率为?$"), "完成率"),
     (re.compile(r"占[^，。；]{0,20}?的?(比重|比例)?为?$"), "占比"),
     (re.compile(r"(增加|增长|上升|提高|多支出)了?$"), "增加"),
     (re.compile(r"(减少|下降|降低|节约|少支出|缩减)了?$"), "减少"),
@@ -122,6 +122,12 @@ def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
     label = re.sub(r"^(\d+|[一二三四五六七八九十]+)[、.．]\s*", "", label)
     label = re.sub(r"^主要(变动)?原因(是|为)?", "", label).strip(" *")
     return measure, label if len(label) >= 2 else ""
+
+
+def clause_measure_label(before: str, uom: str) -> tuple[str, str]:
+    """What kind of figure the clause ending at it announces, and what it is about ("" if only a verb)."""
+    clause = _CLAUSE_BREAK.split(before)[-1].strip()
+    return _measure_and_label(clause, uom, "")
 
 
 def report_facts(report: Report) -> list[Fact]:

@@ -18,6 +18,10 @@ from .facts import report_facts
 from .read import read_report
 from .store import Store
 
+# Part of every file's fingerprint: bump it when reading changes what a file yields, so that
+# stores built by an older reader count as stale and are re-ingested.
+READER_VERSION = b"juesuan-reader-1\0"
+
 
 @dataclass
 class Summary:
@@ -79,7 +83,7 @@ def ingest_file(path: Path, store: Store, embedder: Embedder) -> dict:
     if not path.exists():
         return result | {"reason": "no such file"}
     try:
-        data_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        data_sha = hashlib.sha256(READER_VERSION + path.read_bytes()).hexdigest()
     except OSError as exc:
         return result | {"reason": f"cannot read the file ({exc.strerror})"}
     key = str(path.resolve())

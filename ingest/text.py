@@ -12,7 +12,7 @@ import re
 from .errors import ReadError
 from .normalize import normalize
 from .report import Report, Table
-from .structure import Line, build_paragraphs, build_table, find_meta, skip_toc, table_title
+from .structure import Line, build_paragraphs, build_table, find_meta, heading_level, skip_toc, table_title
 
 _ENCODINGS = ("utf-8", "gb18030")
 
@@ -37,7 +37,7 @@ def decode(data: bytes) -> str:
 
 def read_text(data: bytes, display_path: str) -> Report:
     text = normalize(decode(data)).replace("\r\n", "\n").replace("\r", "\n")
-    lines = skip_toc([Line(text=l, page=None) for l in text.split("\n")])
+    lines = skip_toc([Line(text=l, page=None) for l in _rejoin_figures(text.split("\n"))])
     prose: list[Line] = []
     tables: list[Table] = []
     i = 0
@@ -60,6 +60,23 @@ def read_text(data: bytes, display_path: str) -> Report:
     meta = find_meta(display_path, " ".join(l.text for l in prose[:8]))
     paragraphs = build_paragraphs(prose)
     return Report(path=display_path, meta=meta, paragraphs=paragraphs, tables=tables, pages=0)
+
+
+def _rejoin_figures(lines: list[str]) -> list[str]:
+    """Join a sentence that web text broke right before its figure ("比2021年增加" / "" / "27.30 万元")."""
+    out: list[str] = []
+    for line in lines:
+        blank_run = 0
+        while out and not out[-1].strip() and len(out) > 1:
+            blank_run += 1
+            out.pop()
+        if (out and line[:1].isdigit() and "\t" not in line and "\t" not in out[-1]
+                and re.search(r"[\u4e00-\u9fff]$", out[-1].rstrip()) and heading_level(out[-1].strip()) is None):
+            out[-1] = out[-1].rstrip() + line
+            continue
+        out.extend([""] * blank_run)
+        out.append(line)
+    return out
 
 
 def _wrapped_cell(lines: list[Line], i: int) -> bool:
