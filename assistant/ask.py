@@ -26,11 +26,13 @@ from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
 MAX_QUESTION = 300
 _PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
 _REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
-_UNSPENT = re.compile(r"没花完|未花完|结余|未使用|剩余|还剩|少花|节约|没用完|剩下")
+_UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出")
+_RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
+_EACH = re.compile(r"各|分别|和|以及")
 _SUM = re.compile(r"一共|总共|合计|加起来|总和|共计|合起来")
 _COMPARE = re.compile(r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比")
 _GROWTH = re.compile(r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度")
-_SHARE = re.compile(r"占.{0,16}(比例|比重|百分之|多少)|占比")
+_SHARE = re.compile(r"占.{0,16}(比例|比重|百分之|多少)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 
 
@@ -85,10 +87,9 @@ class Assistant:
         terms = item_terms(query, sorted(words, key=len, reverse=True))
         if not terms:
             query, terms = _default_item(query)
-        if _SUM.search(query) or (_COMPARE.search(query) and len(_parts(query, words)) > 1):
-            parts = _parts(query, words)
-            if len(parts) > 1:
-                return self._items(draft, query, scope, parts, words)
+        parts = _parts(query, words, self.corpus.joined_labels)
+        if len(parts) > 1 and (_SUM.search(query) or _COMPARE.search(query) or _EACH.search(query)):
+            return self._items(draft, query, scope, parts, words)
         per_doc = pick(self.retriever, query, scope, terms)
         docs = best_docs(per_doc)
         if not docs:
@@ -100,6 +101,11 @@ class Assistant:
             return _prior_year(draft, facts, corpus, scope)
         if _UNSPENT.search(query):
             return _unspent(draft, per_doc, docs)
+        if _SHARE.search(query) and facts[0].uom != "%":
+            if _share(draft, query, facts[0], self, scope, words):
+                return
+        if _RATE.search(query) and facts[0].uom != "%":
+            return _rate(draft, per_doc, docs)
         if len(facts) > 1 and (_COMPARE.search(query) or _GROWTH.search(query)):
             return _compare(draft, facts[:2], growth=bool(_GROWTH.search(query)))
         for fact in facts:
@@ -120,6 +126,10 @@ class Assistant:
             if not docs:
                 return _refuse_item(draft, terms, scope, self.corpus)
             picked.append(per_doc[docs[0]][0][0])
+        if not (_SUM.search(query) or _COMPARE.search(query)):
+            for fact in picked:
+                _lookup(draft, fact, query, self.corpus)
+            return
         if _SUM.search(query):
             total = sum((f.value for f in picked), Decimal(0))
             unit = picked[0].uom
@@ -134,30 +144,58 @@ class Assistant:
 # ---------------------------------------------------------------- answer kinds
 
 def _lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
+    """A figure as the report states it: the table cell, and the prose sentence that says it in words.
+
+    A prose figure is quoted in its whole sentence, which usually carries the
+    share and the change asked about with it; where prose and table disagree,
+    both are shown and the disagreement said.
+    """
     n = draft.cite(fact)
     doc = fact.doc
     if fact.unreadable:
         draft.say(f"{who(doc)}中，{describe(fact)}在报告中印为“#####”，无法读取[{n}]。",
                   f"In {who_en(doc)}, {describe(fact)} is printed as “#####” and cannot be read [{n}].")
         return
-    draft.say(f"{who(doc)}中，{describe(fact)}为{fmt(fact)}[{n}]。",
-              f"In {who_en(doc)}, {describe(fact)} is {fmt(fact)} [{n}].")
-    if fact.table:
-        prose = _prose_twin(corpus, fact)
-        if prose is not None:
-            m = draft.cite(prose)
-            draft.say(f"报告说明部分写道：“{prose.source.strip()}”[{m}]",
-                      f"The report's text says: “{prose.source.strip()}” [{m}]")
+    if not fact.table:
+        draft.say(f"{who(doc)}写道：“{fact.source.strip()}”[{n}]",
+                  f"{who_en(doc)} states: “{fact.source.strip()}” [{n}]")
+    else:
+        draft.say(f"{who(doc)}中，{describe(fact)}为{fmt(fact)}[{n}]。",
+                  f"In {who_en(doc)}, {describe(fact)} is {fmt(fact)} [{n}].")
+    twin, agrees = _twin(corpus, fact)
+    if twin is None:
+        return
+    m = draft.cite(twin)
+    if agrees and fact.table:
+        draft.say(f"报告说明部分写道：“{twin.source.strip()}”[{m}]",
+                  f"The report's text says: “{twin.source.strip()}” [{m}]")
+    elif not agrees:
+        shown = f"“{twin.source.strip()}”" if not twin.table else f"{describe(twin)}为{fmt(twin)}"
+        draft.say(f"注意：报告{'表格' if twin.table else '说明部分'}另有{shown}[{m}]，与上述数字不一致"
+                  f"（相差{abs(fact.value - twin.value)}{fact.uom}）。",
+                  f"Note: the report's {'table' if twin.table else 'text'} gives {fmt(twin)} [{m}] instead, "
+                  f"which disagrees by {abs(fact.value - twin.value)}{fact.uom}.")
 
 
-def _prose_twin(corpus: Corpus, fact: StoredFact) -> StoredFact | None:
-    """The sentence in the report's prose that states the same figure about the same thing."""
-    name = subject(fact)
+def _twin(corpus: Corpus, fact: StoredFact) -> tuple[StoredFact | None, bool]:
+    """The same figure stated in the other half of the report (prose ↔ table), and whether they agree."""
+    name = subject(fact).removesuffix("合计")
+    if len(name) < 2 or fact.value is None:
+        return None, True
     for other in corpus.facts:
-        if (other.doc.doc_id == fact.doc.doc_id and not other.table and other.value == fact.value
-                and other.uom == fact.uom and name[:4] in other.source):
-            return other
-    return None
+        if (other.doc.doc_id == fact.doc.doc_id and bool(other.table) != bool(fact.table)
+                and other.value == fact.value and other.uom == fact.uom and name[:4] in other.source):
+            return other, True
+    if fact.uom == "%":
+        return None, True
+    for other in corpus.facts:
+        other_name = subject(other).removesuffix("合计")
+        if (other.doc.doc_id == fact.doc.doc_id and bool(other.table) != bool(fact.table)
+                and other.value is not None and other.uom == fact.uom and other_name == name
+                and other.measure not in CHANGE and "预算" not in other.measure + other.column
+                and "上年" not in other.measure + other.column and other.value != fact.value):
+            return other, False
+    return None, True
 
 
 def _reasons(draft: Draft, fact: StoredFact, corpus: Corpus) -> None:
@@ -226,11 +264,7 @@ def _prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus, scope: Sc
 def _unspent(draft: Draft, per_doc: dict, docs: list[str]) -> None:
     """Budget left unspent: 预算数 − 决算数 of the same item in the same report."""
     for doc_id in docs:
-        ranked = [f for f, _ in per_doc[doc_id]]
-        budget = next((f for f in ranked if "预算" in f.column + f.measure and f.uom != "%"
-                       and "决算" not in f.column + f.measure and f.value is not None), None)
-        actual = next((f for f in ranked if budget and f.label == budget.label and f.source == budget.source
-                       and "决算" in f.column + f.measure and f.value is not None), None)
+        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]])
         if budget and actual:
             left = budget.value - actual.value
             n, m = draft.cite(budget), draft.cite(actual)
@@ -245,6 +279,65 @@ def _unspent(draft: Draft, per_doc: dict, docs: list[str]) -> None:
     draft.say(f"{who(fact.doc)}中，{describe(fact)}为{fmt(fact)}[{n}]；报告未同时给出同一项目的预算数和决算数，无法计算结余。",
               f"In {who_en(fact.doc)}, {describe(fact)} is {fmt(fact)} [{n}]; the report does not give both budget "
               f"and actual for this item, so the unspent amount cannot be computed.")
+
+
+def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", scope: Scope,
+           words: list[str]) -> bool:
+    """“A占B的比重”: A ÷ B from the same report when the report does not state the share itself."""
+    m = re.search(r"([^，。？?]{2,30}?)占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)", query)
+    if not m:
+        return False
+    picked = []
+    for part in (m.group(1), m.group(2)):
+        terms = item_terms(part, words)
+        if not terms:
+            return False
+        per_doc = pick(assistant.retriever, part, scope, terms)
+        ranked = per_doc.get(fact.doc.doc_id, [])
+        amount = next((f for f, _ in ranked if f.uom == fact.uom and f.value is not None
+                       and f.measure not in CHANGE), None)
+        if amount is None:
+            return False
+        picked.append(amount)
+    a, b = picked
+    if not b.value:
+        return False
+    n, k = draft.cite(a), draft.cite(b)
+    share = a.value / b.value * 100
+    draft.say(f"{who(a.doc)}中，{subject(a)}{fmt(a)}[{n}]，{subject(b)}{fmt(b)}[{k}]，前者占后者的"
+              f"{money(share, '%')}（{a.value} ÷ {b.value} × 100%）。",
+              f"In {who_en(a.doc)}, {subject(a)} is {fmt(a)} [{n}] and {subject(b)} {fmt(b)} [{k}]: a share of "
+              f"{money(share, '%')} ({a.value} ÷ {b.value} × 100%).")
+    return True
+
+
+def _rate(draft: Draft, per_doc: dict, docs: list[str]) -> None:
+    """Budget execution rate: 决算数 ÷ 预算数 of the same item, when the report does not state it."""
+    for doc_id in docs:
+        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]])
+        if budget and actual and budget.value:
+            rate = actual.value / budget.value * 100
+            n, m = draft.cite(actual), draft.cite(budget)
+            draft.say(f"{who(budget.doc)}中，{subject(actual)}决算{fmt(actual)}[{n}]，预算{fmt(budget)}[{m}]，"
+                      f"执行率{money(rate, '%')}（{actual.value} ÷ {budget.value} × 100%）。",
+                      f"In {who_en(budget.doc)}, {subject(actual)}: actual {fmt(actual)} [{n}] against a budget of "
+                      f"{fmt(budget)} [{m}], an execution rate of {money(rate, '%')}.")
+            return
+    _lookup(draft, per_doc[docs[0]][0][0], "", draft.corpus)
+
+
+def _budget_and_actual(ranked: list[StoredFact]) -> tuple[StoredFact | None, StoredFact | None]:
+    """The 预算数 and 决算数 of one item, from the same table row or the same sentence."""
+    for budget in ranked:
+        where = budget.column + budget.measure
+        if budget.uom == "%" or budget.value is None or "预算" not in where or re.search(r"决算|执行", where):
+            continue
+        for actual in ranked:
+            there = actual.column + actual.measure
+            if (actual.label == budget.label and actual.source == budget.source and actual.value is not None
+                    and re.search(r"决算|执行数", there) and actual.uom == budget.uom):
+                return budget, actual
+    return None, None
 
 
 def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
@@ -322,13 +415,24 @@ def _default_item(query: str) -> tuple[str, list[str]]:
     return query + " 本年支出合计", ["本年支出合计"]
 
 
-def _parts(query: str, words: list[str]) -> list[str]:
-    """Items joined by 和/与/、 (办公费和印刷费), each with enough words to look it up."""
+def _parts(query: str, words: list[str], joined: list[str]) -> list[str]:
+    """Items joined by 和/与/、 (办公费和印刷费), each with enough words to look it up.
+
+    Names that contain 和 themselves (社会保障和就业支出, 年初结转和结余) are not split.
+    """
     text = query
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
-    parts = [p for p in _SPLIT_ITEMS.split(text) if item_terms(p, [])]
+    kept = [name for name in joined if name in text]
+    for k, name in enumerate(kept):
+        text = text.replace(name, f"§{k}§")
+    parts = []
+    for p in _SPLIT_ITEMS.split(text):
+        for k, name in enumerate(kept):
+            p = p.replace(f"§{k}§", name)
+        if item_terms(p, []):
+            parts.append(p)
     return parts
 
 

@@ -169,7 +169,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         if terms and covered == 0:
             continue
         label = re.sub(r"^\d{3,}\s*", "", fact.label)
-        exact = 1.5 if any(t == label or t in label for t in terms) else 1.0
+        exact = 2.0 if label in terms else 1.5 if any(t in label for t in terms) else 1.0
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
         per_doc.setdefault(fact.doc.doc_id, []).append((fact, s))
     for doc_id in per_doc:

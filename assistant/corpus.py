@@ -91,6 +91,9 @@ class Corpus:
                                     None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
                                     r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15])))
         self.facts = facts
+        self.joined_labels = sorted({name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
+                                     if re.search(r"和|与|及", name) and 4 <= len(name) <= 20},
+                                    key=len, reverse=True)
         self.facts_by_source: dict[tuple[str, str], list[StoredFact]] = {}
         for f in facts:
             self.facts_by_source.setdefault((f.doc.doc_id, f.source), []).append(f)

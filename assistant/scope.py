@@ -133,11 +133,18 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     scope.docs = [d for d in corpus.documents.values()
                   if (not scope.units or d.unit in scope.units)
                   and (not scope.kind or d.kind == scope.kind)]
+    if scope.kind == "预算" and not scope.docs:
+        # a 决算 states the year's 预算 too ("年初预算为…"): ask it when there is no 预算 report
+        scope.kind = ""
+        scope.docs = [d for d in corpus.documents.values() if not scope.units or d.unit in scope.units]
     if scope.years:
         in_year = [d for d in scope.docs if d.year in scope.years]
         # a prior-year figure is answered from the next year's report (back-calculated)
         next_year = [d for d in scope.docs if d.year and d.year - 1 in scope.years]
-        scope.docs = in_year or next_year
-        if not in_year and next_year:
+        held = {d.year for d in scope.docs}
+        if any(y not in held and y + 1 in held for y in scope.years):
             scope.prior_year = True
+        scope.docs = in_year or next_year
+        if scope.prior_year and next_year:
+            scope.docs = next_year
     return scope

@@ -63,6 +63,7 @@ def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
     """Figures with a unit in one paragraph, each with the sentence it stands in."""
     facts: list[Fact] = []
     text = paragraph.text
+    unit = report.meta.unit
     for sentence_start, sentence in _sentences(text):
         head = re.split(r"[：:]", sentence, maxsplit=1)[0] if re.search(r"[：:]", sentence[:80]) else ""
         head = "" if FIGURE.search(head) else head
@@ -72,7 +73,8 @@ def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
             number = (m.group(1) + (m.group(2) or "")).replace(",", "")
             uom = "万元" if m.group(3) == "万" else m.group(3)
             before = sentence[:m.start()]
-            clause = _CLAUSE_BREAK.split(before)[-1].strip()
+            clause = _CLAUSE_BREAK.split(before)[-1].replace(unit, "").strip() if unit else \
+                _CLAUSE_BREAK.split(before)[-1].strip()
             measure, label = _measure_and_label(clause, uom, report.meta.kind)
             if label in _GENERIC:
                 label = lead or subject or label
@@ -112,7 +114,7 @@ def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
     if not measure:
         measure = "比例" if uom in ("%", "百分点") else "数量" if uom not in ("万元", "亿元", "元") else (
             "决算数" if kind == "决算" else "预算数" if kind == "预算" else "金额")
-    label = _YEAR.sub("", clause)
+    label = re.sub(r"^\s*度", "", _YEAR.sub("", clause).strip())
     label = re.sub(r"^(与|比|较)?(上年|上年度|去年)?(相比)?", "", label)
     label = _LEAD.sub("", label.strip())
     for pattern, _ in _MEASURES:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .chunks import report_chunks
 from .embed import Embedder
 from .errors import ReadError
@@ -20,7 +22,7 @@ from .store import Store
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
-READER_VERSION = b"juesuan-reader-1\0"
+READER_VERSION = b"juesuan-reader-2\0"
 
 
 @dataclass
@@ -101,11 +103,18 @@ def ingest_file(path: Path, store: Store, embedder: Embedder) -> dict:
     chunks = report_chunks(report)
     if not chunks:
         return result | {"reason": "no text or table rows were found"}
-    vectors = embedder.passages([c.text for c in chunks])
+    vectors = _vectors([c.text for c in chunks], store, embedder)
     stored = store.put(key, data_sha, report, facts, chunks, vectors)
     status = "replaced" if current else "added"
     return result | {"status": status, "unit": report.meta.unit, "year": report.meta.year,
                      "kind": report.meta.kind, **_counts(stored)}
+
+
+def _vectors(texts: list[str], store: Store, embedder: Embedder) -> np.ndarray:
+    known = store.known_vectors(texts)
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    fresh = dict(zip(missing, embedder.passages(missing))) if missing else {}
+    return np.array([known[t] if t in known else fresh[t] for t in texts], dtype=np.float32)
 
 
 def _counts(stored) -> dict:

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     page INTEGER, section TEXT, table_title TEXT, row_label TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS chunks_text ON chunks(text);
 """
 
 COLLECTION = "chunks"
@@ -112,6 +113,26 @@ class Store:
     def current(self, key: str) -> tuple[str, str] | None:
         """(doc_id, sha256) of the version of `key` in the store, if any."""
         return self.db.execute("SELECT doc_id, sha256 FROM documents WHERE path=?", (key,)).fetchone()
+
+    def known_vectors(self, texts: list[str]) -> dict[str, list[float]]:
+        """Vectors already in the store for identical chunk texts, so re-ingesting skips the model.
+
+        A reader change re-ingests every file, but most chunks come out the same;
+        embedding is the costly stage, so their vectors are reused.
+        """
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):
+            batch = unique[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for chunk_id, text in self.db.execute(
+                    f"SELECT chunk_id, text FROM chunks WHERE text IN ({marks})", batch):
+                found.setdefault(text, chunk_id)
+        if not found:
+            return {}
+        got = self.chroma.get(ids=list(found.values()), include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"]))
+        return {text: list(by_id[cid]) for text, cid in found.items() if cid in by_id}
 
     def counts_of(self, doc_id: str) -> Stored:
         row = self.db.execute("SELECT pages, tables, rows, facts, chunks FROM documents WHERE doc_id=?",
