@@ -19,7 +19,7 @@ from .answer import Answer, ShownFigure
 from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_terms, money, pick,
                       reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredFact, short_names
-from .retrieve import Retriever
+from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
 from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
 
@@ -106,10 +106,12 @@ class Assistant:
                 return
         if _RATE.search(query) and facts[0].uom != "%":
             return _rate(draft, per_doc, docs)
-        if len(facts) > 1 and (_COMPARE.search(query) or _GROWTH.search(query)):
-            return _compare(draft, facts[:2], growth=bool(_GROWTH.search(query)))
+        if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
+            return _compare(draft, facts, growth=bool(_GROWTH.search(query)))
         for fact in facts:
             _lookup(draft, fact, query, corpus)
+        if len(facts) > 2 and _COMPARE.search(query):
+            _extremes(draft, facts)
         if len(facts) > 1 and not scope.units:
             draft.say(f"问题未指明单位，以上列出语料中有此数据的{len(facts)}份报告。",
                       f"The question names no unit, so each of the {len(facts)} reports that has this figure is listed.")
@@ -119,9 +121,10 @@ class Assistant:
     def _items(self, draft: Draft, query: str, scope: Scope, parts: list[str], words: list[str]) -> None:
         """Several items named (A和B): look each up, then sum or compare them."""
         picked: list[StoredFact] = []
+        asked = " ".join(re.findall(r"占比|占|比例|比重|预算|决算|执行率|完成|增长|增加|减少|下降|人次|批次|辆", query))
         for part in parts:
             terms = item_terms(part, words) or item_terms(expand(part), words)
-            per_doc = pick(self.retriever, part + " " + re.sub(r"[^决预算]", "", query), scope, terms)
+            per_doc = pick(self.retriever, f"{part} {asked}", scope, terms)
             docs = best_docs(per_doc, limit=1)
             if not docs:
                 return _refuse_item(draft, terms, scope, self.corpus)
@@ -162,6 +165,9 @@ def _lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
     else:
         draft.say(f"{who(doc)}中，{describe(fact)}为{fmt(fact)}[{n}]。",
                   f"In {who_en(doc)}, {describe(fact)} is {fmt(fact)} [{n}].")
+        for other in _row_cells_asked(corpus, fact, query):
+            draft.say(f"同一行「{other.column.replace(' › ', '')}」为{fmt(other)}[{n}]。",
+                      f"In the same row, {other.column} is {fmt(other)} [{n}].")
     twin, agrees = _twin(corpus, fact)
     if twin is None:
         return
@@ -175,6 +181,27 @@ def _lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
                   f"（相差{abs(fact.value - twin.value)}{fact.uom}）。",
                   f"Note: the report's {'table' if twin.table else 'text'} gives {fmt(twin)} [{m}] instead, "
                   f"which disagrees by {abs(fact.value - twin.value)}{fact.uom}.")
+
+
+def _row_cells_asked(corpus: Corpus, fact: StoredFact, query: str) -> list[StoredFact]:
+    """Other cells of the same table row whose column the question names (“执行数和执行率”)."""
+    out = []
+    for other in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
+        if other is fact or other.value is None or other.label != fact.label:
+            continue
+        leaf = other.column.rsplit(" › ", 1)[-1]
+        if any(t in query for t in tokens(leaf) if len(t) >= 2 and t not in ("预算", "决算", "支出")) \
+                or (len(leaf) >= 3 and leaf in query):
+            out.append(other)
+    return out[:3]
+
+
+def _extremes(draft: Draft, facts: list[StoredFact]) -> None:
+    ranked = sorted((f for f in facts if f.value is not None), key=lambda f: -f.value)
+    if len(ranked) > 1:
+        top, low = ranked[0], ranked[-1]
+        draft.say(f"其中最多的是{who(top.doc)}（{fmt(top)}），最少的是{who(low.doc)}（{fmt(low)}）。",
+                  f"The largest is {who_en(top.doc)} ({fmt(top)}); the smallest {who_en(low.doc)} ({fmt(low)}).")
 
 
 def _twin(corpus: Corpus, fact: StoredFact) -> tuple[StoredFact | None, bool]:

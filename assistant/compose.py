@@ -17,12 +17,14 @@ from .retrieve import Retriever, tokens
 from .scope import Scope
 from .verify import Source, find_figures
 
-GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年度 财政 拨款 资金 数 费 合计 总计 本年 多少 情况 用于 主要 "
+GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年度 财政 拨款 资金 数 费 合计 本年 多少 情况 用于 主要 "
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
-              "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉".split())
+              "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
+              "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
+_REASON_WORDS = re.compile(r"为什么|为何|原因|why")
 COUNT_WORDS = re.compile(r"几|多少辆|多少个|数量|批次|人次|多少人|多少台|多少项")
 
 
@@ -169,7 +171,9 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         if terms and covered == 0:
             continue
         label = re.sub(r"^\d{3,}\s*", "", fact.label)
-        exact = 2.0 if label in terms else 1.5 if any(t in label for t in terms) else 1.0
+        exact = 3.0 if label in terms or label in query else 1.5 if any(t in label for t in terms) else 1.0
+        if _REASON_WORDS.search(query) and not fact.table:
+            exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
         per_doc.setdefault(fact.doc.doc_id, []).append((fact, s))
     for doc_id in per_doc:
@@ -187,17 +191,32 @@ def best_docs(per_doc: dict[str, list[tuple[StoredFact, float]]], limit: int = 6
 
 
 def companion(corpus: Corpus, fact: StoredFact, measures: tuple[str, ...]) -> StoredFact | None:
-    """Another fact about the same thing in the same document, e.g. the 增加 that goes with a 决算数."""
-    for other in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
-        if other is not fact and other.measure in measures and other.label == fact.label:
-            return other
+    """Another fact about the same thing in the same document, e.g. the 增加 that goes with a 决算数.
+
+    The same sentence is searched first ("…支出决算为0.39万元，…比上年减少0.15万元"),
+    then facts with the same label elsewhere in the report.
+    """
+    in_sentence = [o for o in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
+                   if o is not fact and o.measure in measures and o.uom in ("万元", "元", "亿元", fact.uom)]
+    if in_sentence:
+        return next((o for o in in_sentence if o.label == fact.label), in_sentence[0])
     same_doc = [f for f in corpus.facts if f.doc.doc_id == fact.doc.doc_id and f.measure in measures
                 and f.label == fact.label and f.value is not None]
     return same_doc[0] if same_doc else None
 
 
 def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, limit: int = 2) -> list[tuple[str, int | None, str]]:
-    """The report's own explanation ("主要原因……") nearest to the figure asked about."""
+    """The report's own explanation ("主要原因……") nearest to the figure asked about.
+
+    First the sentences right after the figure's own sentence; else sentences
+    with 原因 near the figure's subject anywhere in the report.
+    """
+    for chunk in corpus.chunks:
+        if chunk.doc.doc_id == doc.doc_id and chunk.kind == "prose" and not fact.table and fact.source in chunk.text:
+            after = chunk.text.split(fact.source, 1)[1]
+            following = [s.strip() for s in re.split(r"(?<=[。；])", fact.source + after)[:4] if "原因" in s]
+            if following:
+                return [(s, chunk.page, chunk.section) for s in following[:limit]]
     label_terms = [t for t in tokens(subject(fact)) if len(t) >= 2 and t not in GENERIC] or [subject(fact)]
     found = []
     for chunk in corpus.chunks:

@@ -51,7 +51,10 @@ class StoredFact:
     @property
     def text(self) -> str:
         """What the fact is about, for matching a question against it."""
-        return " ".join(dict.fromkeys([*self.path, self.label, self.measure, self.table, self.section]))
+        parts = [*self.path, self.label, self.measure, self.table, self.section]
+        if not self.table:
+            parts.append(self.source)  # prose labels are guesses; the sentence itself is what matches
+        return " ".join(dict.fromkeys(parts))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ COLLOQUIAL = [
     ("养车", "公务用车运行维护费"), ("用车", "公务用车购置及运行维护费"),
     ("吃饭", "公务接待费"), ("招待", "公务接待费"), ("请客", "公务接待费"), ("接待", "公务接待费"),
     ("出国", "因公出国（境）费"), ("出境", "因公出国（境）费"),
-    ("三公", "“三公”经费"), ("发工资", "工资福利支出"), ("工资", "工资福利支出"),
+    ("三公", "“三公”经费"), ("发工资", "工资福利支出"), ("工资福利", "工资福利支出"), ("工资", "工资福利支出"),
     ("养人", "人员经费"), ("几辆车", "公务用车 辆"), ("多少辆", "公务用车 辆"), ("车", "公务用车"),
     ("花了多少", "支出"), ("花了", "支出"), ("花费", "支出"), ("开销", "支出"), ("用了多少", "支出"),
     ("进账", "收入"), ("拿到", "收入"), ("政府给", "财政拨款收入"), ("拨了", "财政拨款"),
@@ -91,6 +91,8 @@ def expand(question: str) -> str:
     """Add the reports' terms for the public's words, keeping the original words too."""
     extra = []
     rest = question
+    for formal in ("公务用车", "公务接待", "因公出国", "工资福利支出", "培训费", "差旅费", "会议费", "物业管理费"):
+        rest = rest.replace(formal, " ")  # the report's own term is already there: nothing to translate
     for word, term in COLLOQUIAL:
         if word in rest and term not in question:
             extra.append(term)
@@ -119,7 +121,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
         if m and not re.search(r"支出|收入|经费|费|预算|决算|资金", m.group(1)):
             scope.unknown_unit = m.group(1)
-    scope.years = sorted({int(y) for y in re.findall(r"(20\d{2})\s*年?", question)})
+    # "比2023年增加" names the year compared with, not the year asked about
+    scope.years = sorted({int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)})
     scope.prior_year = bool(re.search(r"去年|上年|上一年|前一年", question))
     if "决算" in question:
         scope.kind = "决算"

@@ -227,7 +227,10 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
             continue
         shown = to_base(abs(figure.value), figure.unit)
         margin = half_unit(figure)
-        if to_base(f.low, f.unit) - margin <= shown <= to_base(f.high, f.unit) + margin:
+        low, high = sorted((abs(to_base(f.low, f.unit)), abs(to_base(f.high, f.unit))))
+        if f.low < 0 < f.high:
+            low = Decimal(0)
+        if low - margin <= shown <= high + margin:
             return Check(figure, RECOMPUTED, expected=f.value.quantize(Decimal("0.01")), formula=f.text,
                          operands=f.operands)
     about = [s for s in sources if dimension(s.uom) == figure.dimension and _same_kind(figure, s)

@@ -54,7 +54,7 @@ def _column_unit(column: str, table_unit: str) -> str:
         return m.group(1)
     if re.search(r"率|比例|占比", column):
         return "%"
-    if re.search(r"权重|得分|分值|指标值|完成值", column):
+    if re.search(r"权重|得分|分值|指标值|完成值|度量单位|指标性质", column):
         return ""
     return table_unit
 
