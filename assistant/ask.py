@@ -65,7 +65,10 @@ class Assistant:
             scope = find_scope(query, self.corpus, context)
             timings["scope"] = _ms(started)
             draft = Draft(self.corpus, english)
-            self._compose(draft, query, scope)
+            for clause in _clauses(query):
+                self._compose(draft, clause, scope)
+                if draft.refused:
+                    break
             timings["compose"] = _ms(started) - timings["scope"]
             if self.llm is not None and not draft.refused:
                 draft = self.llm.rewrite(question, draft)
@@ -116,7 +119,7 @@ class Assistant:
             draft.say(f"问题未指明单位，以上列出语料中有此数据的{len(facts)}份报告。",
                       f"The question names no unit, so each of the {len(facts)} reports that has this figure is listed.")
         if _REASON.search(query):
-            _reasons(draft, facts[0], corpus)
+            _reasons(draft, facts[0], corpus, query)
 
     def _items(self, draft: Draft, query: str, scope: Scope, parts: list[str], words: list[str]) -> None:
         """Several items named (A和B): look each up, then sum or compare them."""
@@ -225,8 +228,8 @@ def _twin(corpus: Corpus, fact: StoredFact) -> tuple[StoredFact | None, bool]:
     return None, True
 
 
-def _reasons(draft: Draft, fact: StoredFact, corpus: Corpus) -> None:
-    found = reason_sentences(corpus, fact.doc, fact)
+def _reasons(draft: Draft, fact: StoredFact, corpus: Corpus, question: str = "") -> None:
+    found = reason_sentences(corpus, fact.doc, fact, question)
     if not found:
         draft.say("报告未说明原因。", "The report gives no reason.")
         return
@@ -263,7 +266,7 @@ def _premise(draft: Draft, query: str, fact: StoredFact, corpus: Corpus) -> None
         draft.say(f"{who(shown.doc)}中，{describe(shown)}为{fmt(shown)}[{n}]；报告未给出与上年的比较。",
                   f"In {who_en(shown.doc)}, {describe(shown)} is {fmt(shown)} [{n}]; the report gives no comparison "
                   f"with the year before.")
-    _reasons(draft, shown, corpus)
+    _reasons(draft, shown, corpus, query)
 
 
 def _prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus, scope: Scope) -> None:
@@ -440,6 +443,27 @@ def _default_item(query: str) -> tuple[str, list[str]]:
     if re.search(r"收入|进账|拿到", query):
         return query + " 本年收入合计", ["本年收入合计"]
     return query + " 本年支出合计", ["本年支出合计"]
+
+
+_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|如何|吗")
+
+
+def _clauses(query: str) -> list[str]:
+    """A question that asks two things (“…是多少？其中服务采购多少？”) as two questions.
+
+    A later clause that names no item of its own (“占比多少？”) asks about the
+    item of the clause before it.
+    """
+    pieces = [p for p in re.split(r"[，,？?；;]", query) if p.strip()]
+    asking = [p for p in pieces if _ASKS.search(p)]
+    if len(asking) < 2 or _REASON.search(query):
+        return [query]
+    lead = query[:query.find(asking[0])]
+    clauses = [lead + asking[0]]
+    for previous, clause in zip(asking, asking[1:]):
+        own = item_terms(clause, [])
+        clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
+    return clauses
 
 
 def _parts(query: str, words: list[str], joined: list[str]) -> list[str]:

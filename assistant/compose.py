@@ -171,7 +171,8 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         if terms and covered == 0:
             continue
         label = re.sub(r"^\d{3,}\s*", "", fact.label)
-        exact = 3.0 if label in terms or label in query else 1.5 if any(t in label for t in terms) else 1.0
+        exact = (3.0 if label in terms else 2.0 if len(label) >= 5 and label in query
+                 else 1.5 if any(t in label for t in terms) else 1.0)
         if _REASON_WORDS.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
@@ -205,30 +206,35 @@ def companion(corpus: Corpus, fact: StoredFact, measures: tuple[str, ...]) -> St
     return same_doc[0] if same_doc else None
 
 
-def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, limit: int = 2) -> list[tuple[str, int | None, str]]:
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\s\d.，。、；：:“”（）()%？?]", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)} - {"原因", "主要", "为什", "什么", "么增"}
+
+
+def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, question: str = "",
+                     limit: int = 2) -> list[tuple[str, int | None, str]]:
     """The report's own explanation ("主要原因……") nearest to the figure asked about.
 
     First the sentences right after the figure's own sentence; else sentences
     with 原因 near the figure's subject anywhere in the report.
     """
-    for chunk in corpus.chunks:
-        if chunk.doc.doc_id == doc.doc_id and chunk.kind == "prose" and not fact.table and fact.source in chunk.text:
-            after = chunk.text.split(fact.source, 1)[1]
-            following = [s.strip() for s in re.split(r"(?<=[。；])", fact.source + after)[:4] if "原因" in s]
-            if following:
-                return [(s, chunk.page, chunk.section) for s in following[:limit]]
     label_terms = [t for t in tokens(subject(fact)) if len(t) >= 2 and t not in GENERIC] or [subject(fact)]
+    asked = _bigrams(question)
     found = []
     for chunk in corpus.chunks:
         if chunk.doc.doc_id != doc.doc_id or chunk.kind != "prose":
             continue
         body = chunk.text.split("\n", 1)[-1]
         sentences = re.split(r"(?<=[。；])", body)
+        near = next((i for i, s in enumerate(sentences) if fact.source.strip()[:24] in s), None) \
+            if not fact.table else None
         for i, sentence in enumerate(sentences):
             if "原因" not in sentence:
                 continue
             window = "".join(sentences[max(0, i - 2):i + 1])
-            score = sum(t in window for t in label_terms) + (2 if fact.source[:20] in window else 0)
+            score = sum(t in window for t in label_terms) + 0.5 * len(asked & _bigrams(window))
+            if near is not None and 0 <= i - near <= 3:
+                score += 4 - (i - near)  # the explanation that follows the figure
             if score:
                 found.append((score, sentence.strip(), chunk.page, chunk.section))
     found.sort(key=lambda x: -x[0])
