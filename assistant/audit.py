@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from assistant.verify import Figure, find_figures
+from assistant.verify import Figure, find_figures, to_base
 from ingest.read import read_report
 from ingest.report import Cell, Report, Row, Table
 
@@ -34,6 +34,7 @@ GENERAL = "一般公共预算财政拨款支出决算表"
 BASIC = "一般公共预算财政拨款基本支出决算表"
 SANGONG = "财政拨款“三公”经费支出决算表"
 TOTAL_COLUMNS = ("合计", "本年收入合计", "本年支出合计")
+PERSONNEL_CLASSES = ("301", "303")   # 工资福利支出, 对个人和家庭的补助
 
 
 @dataclass
@@ -54,7 +55,8 @@ def audit_report(report: Report, *, rounding: bool = False) -> list[Finding]:
     """Every inconsistency in the report; with `rounding`, also differences within rounding."""
     checks = (table_findings(report), prose_findings(report), label_findings(report),
               unreadable_findings(report), missing_table_findings(report))
-    found = [f for check in checks for f in check if rounding or not f.within_rounding]
+    found = [f for check in checks for f in check
+             if not f.within_rounding or (rounding and Decimal(f.difference or 0) != 0)]
     return sorted(found, key=lambda f: (min(f.pages) if f.pages else 0, f.kind))
 
 
@@ -83,7 +85,7 @@ def number(text: str) -> Decimal:
 
 
 def show(value: Decimal) -> str:
-    return f"{value:,.2f}" if value.as_tuple().exponent != 0 or value != value.to_integral() else f"{value:,}"
+    return f"{value:,}"
 
 
 def amount(cell: Cell | None) -> Decimal | None:
@@ -115,9 +117,19 @@ def ratio_range(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, Deci
     return min(corners), max(corners)
 
 
+def rate_gap(rate_text: str, bounds: tuple[Decimal, Decimal]) -> Decimal:
+    """How far a printed rate lies outside what its inputs allow, once rounded to its own digits (0: it fits)."""
+    rate, half = number(rate_text.rstrip("%")), last_unit(rate_text) / 2
+    return max(bounds[0] - half - rate, rate - bounds[1] - half, Decimal(0))
+
+
+def verdict(rate_text: str, bounds: tuple[Decimal, Decimal]) -> str:
+    return f"所写{rate_text}差在末位舍入以内" if rate_fits(rate_text, bounds) else f"与所写{rate_text}不符"
+
+
 def rate_fits(rate_text: str, bounds: tuple[Decimal, Decimal]) -> bool:
-    rate, unit = number(rate_text.rstrip("%")), last_unit(rate_text)
-    return bounds[0] - unit <= rate <= bounds[1] + unit
+    """A printed rate fits when it is off by at most one more half-unit: a truncated last digit is not an error."""
+    return rate_gap(rate_text, bounds) <= last_unit(rate_text) / 2
 
 
 # ── tables ───────────────────────────────────────────────────────────────────
@@ -290,35 +302,37 @@ def sangong_findings(table: Table) -> Iterator[Finding]:
                                   f"{'+'.join(part_items)}为{{expected}}，相差{{diff}}。")
 
 
+def row_amount(row: Row | None) -> Decimal | None:
+    """The one printed figure of a summary row such as 人员经费合计; None when absent or unreadable."""
+    found = first_value(row, None) if row is not None else None
+    return amount(found[1]) if found else None
+
+
 def personnel_findings(report: Report) -> Iterator[Finding]:
     """人员经费 = 301 + 303, 公用经费 = the other classes, and 人员 + 公用 = 基本支出 of the 一般公共预算 table."""
     basic = find_table(report, BASIC)
-    if basic is None:
+    if basic is None or not basic.columns:
         return
     people, office = find_row(basic, "人员经费合计"), find_row(basic, "公用经费合计")
-    if people is None or office is None:
+    p, o = row_amount(people), row_amount(office)
+    if p is None or o is None:
         return
-    p, o = amount(first_value(people, None)[1]) if first_value(people, None) else None, \
-        amount(first_value(office, None)[1]) if first_value(office, None) else None
-    column = basic.columns[0] if basic.columns else None
     classes = [r for r in coded(basic) if len(r.code) == 3]
-    if p is not None and o is not None and classes and column:
-        personal = [r for r in classes if r.code in ("301", "303")]
-        other = [r for r in classes if r.code not in ("301", "303")]
-        for row, parts, what in ((people, personal, "工资福利支出+对个人和家庭的补助"), (office, other, "其余各类")):
-            values = [amount(r.cells.get(column)) for r in parts]
-            if None not in values:
-                yield sum_finding("personnel_plus_public", [row.page] + [r.page for r in parts],
-                                  amount(first_value(row, None)[1]), [v for v in values if v],
-                                  f"{basic.title}“{row.label}”为{{printed}}，{what}为{{expected}}，相差{{diff}}。")
+    groups = ((people, p, [r for r in classes if r.code in PERSONNEL_CLASSES], "工资福利支出+对个人和家庭的补助"),
+              (office, o, [r for r in classes if r.code not in PERSONNEL_CLASSES], "其余各类"))
+    for row, printed, parts, what in groups:
+        values = [amount(r.cells.get(basic.columns[0])) for r in parts]
+        if parts and None not in values:
+            yield sum_finding("personnel_plus_public", [row.page] + [r.page for r in parts], printed,
+                              [v for v in values if v],
+                              f"{basic.title}“{row.label}”为{{printed}}，{what}为{{expected}}，相差{{diff}}。")
     general = find_table(report, GENERAL)
     total = find_row(general, "合计") if general else None
-    if total is not None and p is not None and o is not None and "基本支出" in total.cells:
-        printed = amount(total.cells["基本支出"])
-        if printed is not None:
-            yield sum_finding("personnel_plus_public", [total.page, people.page], printed, [p, o],
-                              f"{GENERAL}合计行基本支出为{{printed}}，{basic.title}人员经费合计+公用经费合计为"
-                              f"{{expected}}，相差{{diff}}。")
+    printed = amount(total.cells["基本支出"]) if total and "基本支出" in total.cells else None
+    if printed is not None:
+        yield sum_finding("personnel_plus_public", [total.page, people.page], printed, [p, o],
+                          f"{GENERAL}合计行基本支出为{{printed}}，{basic.title}人员经费合计+公用经费合计为"
+                          f"{{expected}}，相差{{diff}}。")
 
 
 # ── prose ────────────────────────────────────────────────────────────────────
@@ -336,7 +350,8 @@ class Passage:
 
     @property
     def title(self) -> str:
-        return re.sub(r"^[（(]?[一二三四五六七八九十\d]+[、）)]\s*", "", self.section[-1]) if self.section else ""
+        title = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[、）)]\s*", "", self.section[-1]) if self.section else ""
+        return title.rstrip("。")
 
 
 _ITEM = re.compile(r"^\s*(\d{1,2}\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
@@ -362,11 +377,6 @@ def passages(report: Report) -> list[Passage]:
 def sentence_start(text: str, offset: int) -> int:
     stops = [m.end() for m in _STOP.finditer(text, 0, offset)]
     return stops[-1] if stops else 0
-
-
-def sentence_end(text: str, offset: int) -> int:
-    m = _STOP.search(text, offset)
-    return m.end() if m else len(text)
 
 
 def clause(text: str, offset: int) -> str:
@@ -421,8 +431,13 @@ def anchor(name: str) -> Anchor | None:
     return next((a for a in ANCHORS if re.search(a.pattern, name)), None)
 
 
+def in_wan(value: Decimal, unit: str) -> Decimal:
+    """Money in 万元, the unit the prose of every 决算 speaks in; a table without a unit is taken as 万元."""
+    return to_base(value, unit or "万元") / to_base(Decimal(1), "万元")
+
+
 def lookup(report: Report, table_title: str, row: Row | str | None, column: str | None) -> Printed | None:
-    """A table figure; a table printed without any rows reads as all zero (“本表无数据”)."""
+    """A table figure in 万元; a table printed without any rows reads as all zero (“本表无数据”)."""
     table = find_table(report, table_title)
     if table is None:
         return None
@@ -433,7 +448,7 @@ def lookup(report: Report, table_title: str, row: Row | str | None, column: str 
     if found is None or amount(found[1]) is None:
         return None
     shown = found[0] if column else ""
-    return Printed(amount(found[1]), f"{table.title}“{row.label}”{shown}", row.page)
+    return Printed(in_wan(amount(found[1]), table.unit), f"{table.title}“{row.label}”{shown}", row.page)
 
 
 def table_figure(report: Report, passage: Passage, figure: Figure) -> Printed | None:
@@ -509,14 +524,15 @@ def prose_table_findings(report: Report, passage: Passage) -> Iterator[Finding]:
         printed = table_figure(report, passage, figure)
         if printed is None:
             continue
-        difference = figure.value - printed.value
+        stated = in_wan(figure.value, figure.unit)
+        difference = stated - printed.value
         page = passage.page(figure.start)
         text = passage.text[sentence_start(passage.text, figure.start):figure.end].strip()
         yield Finding("prose_vs_table", sorted({p for p in (page, printed.page) if p}),
                       [str(figure.value), str(printed.value)], str(difference),
-                      abs(difference) <= half_unit(figure.value) + half_unit(printed.value),
+                      abs(difference) <= half_unit(stated) + half_unit(printed.value),
                       f"“{passage.title}”（第{page}页）写“{text}”，但{printed.where}（第{printed.page}页）为"
-                      f"{show(printed.value)}{figure.unit}，相差{show(difference)}{figure.unit}。")
+                      f"{show(printed.value)}万元，相差{show(difference)}万元。")
 
 
 PROSE_SUMS = (
@@ -558,15 +574,15 @@ def share_findings(report: Report, parts: list[Passage], passage: Passage) -> It
             continue
         bounds = ratio_range(item.value, base[0])
         rate = re.sub(r"\s", "", m["rate"])
-        if bounds is None or rate_fits(rate, bounds):
+        if bounds is None or rate_gap(rate, bounds) == 0:
             continue
         expected = (item.value / base[0] * HUNDRED).quantize(last_unit(rate))
         page = passage.page(m.start())
         subject = clause(passage.text, item.start)
         yield Finding("share", [page] if page else [], [str(item.value), str(base[0]), rate, f"{expected}%"],
-                      str(number(rate.rstrip("%")) - expected), False,
+                      str(number(rate.rstrip("%")) - expected), rate_fits(rate, bounds),
                       f"“{passage.title}”（第{page}页）写“{subject}{item.text}，占{name}{rate}”："
-                      f"{show(item.value)}÷{base[1]}{show(base[0])}={expected}%，与所写{rate}不符。")
+                      f"{show(item.value)}÷{base[1]}{show(base[0])}={expected}%，{verdict(rate, bounds)}。")
 
 
 def list_head(passage: Passage, figures: list[Figure], item: Figure) -> tuple[Decimal, str] | None:
@@ -613,7 +629,7 @@ def completion_findings(passage: Passage) -> Iterator[Finding]:
         budget, actual = number(named[-1]["v"]), number(actuals[-1]["v"])
         rate = re.sub(r"\s", "", m["rate"])
         bounds = ratio_range(actual, budget)
-        if bounds and rate_fits(rate, bounds):
+        if bounds and rate_gap(rate, bounds) == 0:
             continue
         page = passage.page(m.start())
         label = f"{m['which'] or ''}预算"
@@ -628,9 +644,9 @@ def completion_findings(passage: Passage) -> Iterator[Finding]:
             expected = str(number(rate.rstrip("%")) - value)
         hint = "".join(f"；{rate}实为{show(actual)}÷{b['which'] or ''}预算{b['v']}" for b in others[:1])
         yield Finding("share", [page] if page else [], [named[-1]["v"]] + [b["v"] for b in others[:1]]
-                      + [actuals[-1]["v"], rate], expected, False,
-                      f"“{passage.title}”（第{page}页）写支出决算{actuals[-1]['v']}万元、“完成{label}的{rate}”，"
-                      f"但{why}{hint}，比率的基数与所称“{label}”不符。")
+                      + [actuals[-1]["v"], rate], expected, bool(bounds) and rate_fits(rate, bounds),
+                      f"“{passage.title}”（第{page}页）写支出决算{actuals[-1]['v']}万元、“完成{label}的{rate}”："
+                      f"{why}{hint}，{verdict(rate, bounds) if bounds else f'比率的基数与所称“{label}”不符'}。")
 
 
 _GROWTH = re.compile(rf"(?P<verb>增加|减少|增长|下降|上升|降低|节约)了?\s*(?P<change>{NUM})\s*万元[，,]\s*"
@@ -651,9 +667,9 @@ def growth_findings(report: Report, passage: Passage) -> Iterator[Finding]:
         prior = now.value + change if down else now.value - change
         bounds = ratio_range(change, prior) if prior > 0 else None
         rate = re.sub(r"\s", "", m["rate"])
-        if bounds is None or rate_fits(rate, bounds):
+        if bounds is None or rate_gap(rate, bounds) == 0:
             continue
-        expected = (change / prior * HUNDRED).quantize(Decimal("0.01"))
+        expected = (change / prior * HUNDRED).quantize(last_unit(rate))
         page = passage.page(m.start())
         printed = table_figure(report, passage, now)
         hint = ""
@@ -662,9 +678,9 @@ def growth_findings(report: Report, passage: Passage) -> Iterator[Finding]:
             if with_table and rate_fits(rate, with_table):
                 hint = f"；按{printed.where}{show(printed.value)}计算则为{rate}，与所写相符"
         yield Finding("growth", [page] if page else [], [str(now.value), str(change), rate],
-                      str(number(rate.rstrip("%")) - expected), False,
+                      str(number(rate.rstrip("%")) - expected), rate_fits(rate, bounds),
                       f"“{passage.title}”（第{page}页）写当年数{show(now.value)}万元、{m['verb']}{m['change']}万元、"
-                      f"{m['verb2']}{rate}：上年应为{show(prior)}万元，增减率应为{expected}%{hint}。")
+                      f"{m['verb2']}{rate}：上年应为{show(prior)}万元，增减率应为{expected}%，{verdict(rate, bounds)}{hint}。")
 
 
 _DIRECTION = re.compile(r"决算数?(?P<rel>大于|小于|等于|高于|低于|超过|与|同)(?P<which>全年|年初|调整后)?预算数?"
@@ -690,8 +706,10 @@ def direction_findings(passage: Passage) -> Iterator[Finding]:
             continue
         truth = "大于" if actual > budget else "小于" if actual < budget else "等于"
         page = passage.page(m.start())
+        items = list(_PATH.finditer(text, 0, m.start()))
+        subject = re.sub(r"^\d+[、.．]\s*", "", items[-1].group(0)) if items else passage.title
         yield Finding("growth", [page] if page else [], [budgets[-1]["v"], actuals[-1]["v"]], str(actual - budget),
-                      False, f"“{passage.title}”（第{page}页）{budgets[-1]['which'] or ''}预算{budgets[-1]['v']}万元、"
+                      False, f"“{subject}”（第{page}页）{budgets[-1]['which'] or ''}预算{budgets[-1]['v']}万元、"
                              f"支出决算{actuals[-1]['v']}万元，决算{truth}预算，但文字写“{m.group(0)}”。")
 
 
@@ -715,13 +733,20 @@ def label_findings(report: Report) -> Iterator[Finding]:
                 if year and int(m["y"]) != year and (page, m.group(0)) not in seen:
                     seen.add((page, m.group(0)))
                     yield Finding("prose_vs_table", [page] if page else [], [m["y"], str(year)], "", False,
-                                  f"第{page}页“{flat[:40]}”写“{m.group(0)}”，而本报告为{year}年度决算（封面、各表均为"
-                                  f"{year}年度）：{what}错误。")
+                                  f"第{page}页“{quote(flat, m)}”写{m['y']}年，而本报告为{year}年度决算：{what}错误，"
+                                  f"应为{year}年。")
         for m in _PLACEHOLDER.finditer(flat):
             if (page, m.group(0)) not in seen:
                 seen.add((page, m.group(0)))
                 yield Finding("unreadable", [page] if page else [], [], "", False,
-                              f"第{page}页“{flat[:40]}”中单位名称为占位符“{m.group(0)}”，本报告单位为“{unit}”。")
+                              f"第{page}页“{quote(flat, m)}”中单位名称为占位符“{m.group(0)}”，本报告单位为“{unit}”。")
+
+
+def quote(text: str, m: re.Match) -> str:
+    """The clause around a match, short enough to quote."""
+    start = max(text.rfind(c, 0, m.start()) for c in "，。；：") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in "，。；") if i >= 0]
+    return text[start:min(ends + [len(text)])][:60]
 
 
 # ── unreadable cells and missing tables ──────────────────────────────────────

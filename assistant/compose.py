@@ -171,7 +171,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         if terms and covered == 0:
             continue
         label = re.sub(r"^\d{3,}\s*", "", fact.label)
-        exact = (3.0 if label in terms else 2.0 if len(label) >= 5 and label in query
+        exact = (3.0 if label in terms and len(label) >= 3 else 2.0 if len(label) >= 5 and label in query
                  else 1.5 if any(t in label for t in terms) else 1.0)
         if _REASON_WORDS.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains

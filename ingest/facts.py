@@ -30,15 +30,23 @@ _VERB_TAIL = re.compile(r"(支出决算|决算|预算数|预算|执行数)?(数)
 _LEAD = re.compile(r"^(其中|主要用于|包括|具体|此外|另外|全年|本年|本年度|当年)[:：]?")
 
 
+_UNIT_WORDS = {"万元", "元", "亿元", "%", "个", "辆", "人次", "批次", "台", "人", "项", "次", "家", "场", "万个",
+               "万条", "条", "天", "小时", "年", "场次", "万人"}
+
+
 def table_facts(report: Report, table: Table) -> list[Fact]:
     facts = []
     for row in table.rows:
         shown = "；".join(f"{col}：{cell.text}" for col, cell in row.cells.items() if cell.text)
         source = f"{row.label}｜{shown}"
+        # a 绩效 indicator row prints its own unit (度量单位) for its 指标值 and 完成值
+        own_unit = next((c.text for col, c in row.cells.items() if "度量单位" in col and c.text in _UNIT_WORDS), "")
         for column, cell in row.cells.items():
             if not cell.text or (cell.value is None and not cell.unreadable):
                 continue
             uom = "%" if cell.percent else _column_unit(column, table.unit)
+            if own_unit and re.search(r"指标值|完成值", column):
+                uom = own_unit
             path = ((table.context,) if table.context else ()) + row.path
             start = source.find(f"{column}：{cell.text}") + len(column) + 1
             facts.append(Fact(label=row.label, path=path, measure=column, value=cell.value, uom=uom,
@@ -54,7 +62,7 @@ def _column_unit(column: str, table_unit: str) -> str:
         return m.group(1)
     if re.search(r"率|比例|占比", column):
         return "%"
-    if re.search(r"权重|得分|分值|指标值|完成值|度量单位|指标性质", column):
+    if re.search(r"指标|权重|得分|分值|完成值|度量单位|指标性质|原因|分析|说明|备注|第\d+列", column):
         return ""
     return table_unit
 
@@ -64,11 +72,18 @@ def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
     facts: list[Fact] = []
     text = paragraph.text
     unit = report.meta.unit
-    for sentence_start, sentence in _sentences(text):
+    sentences = _sentences(text)
+    topic = _topic(sentences)
+    for sentence_start, sentence in sentences:
         head = re.split(r"[：:]", sentence, maxsplit=1)[0] if re.search(r"[：:]", sentence[:80]) else ""
         head = "" if FIGURE.search(head) else head
         lead = _measure_and_label(head, "万元", "")[1] if head else ""
+        lead = lead or topic
         subject = lead
+        # a figure whose sentence does not name its item is cited with the item's sentence before it
+        source = text[:sentence_start + len(sentence)] if topic and sentence_start and \
+            sentence_start + len(sentence) <= 400 else sentence
+        offset = len(source) - len(sentence)
         for m in FIGURE.finditer(sentence):
             number = (m.group(1) + (m.group(2) or "")).replace(",", "")
             uom = "万元" if m.group(3) == "万" else m.group(3)
@@ -86,10 +101,20 @@ def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
             if ym and not re.search(r"(与|比|较)\s*" + ym.group(1), clause):
                 year = int(ym.group(1))
             facts.append(Fact(label=label, path=(label,), measure=measure, value=Decimal(number), uom=uom,
-                              page=paragraph.page, source=sentence,
+                              page=paragraph.page, source=source,
                               section=" › ".join(paragraph.section), year=year,
-                              span=(m.start(), m.end())))
+                              span=(offset + m.start(), offset + m.end())))
     return facts
+
+
+def _topic(sentences: list[tuple[int, str]]) -> str:
+    """The item a numbered paragraph is about: “1、社会保障和就业支出（类）…（项）。” without a figure."""
+    if not sentences:
+        return ""
+    first = sentences[0][1]
+    if re.match(r"^\s*(\d+|[一二三四五六七八九十]+)[、.．]", first) and not FIGURE.search(first) and len(first) <= 80:
+        return re.sub(r"^\s*(\d+|[一二三四五六七八九十]+)[、.．]\s*", "", first).rstrip("。 ")
+    return ""
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -123,6 +148,7 @@ def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
     label = _VERB_TAIL.sub("", label).strip(" 度*各")
     label = re.sub(r"^(\d+|[一二三四五六七八九十]+)[、.．]\s*", "", label)
     label = re.sub(r"^主要(变动)?原因(是|为)?", "", label).strip(" *")
+    label = re.sub(r"(年初|全年|调整后)(预算)?$", "", label)
     return measure, label if len(label) >= 2 else ""
 
 
