@@ -65,8 +65,12 @@ class Assistant:
             scope = find_scope(query, self.corpus, context)
             timings["scope"] = _ms(started)
             draft = Draft(self.corpus, english)
-            for clause in _clauses(query):
+            for k, clause in enumerate(_clauses(query)):
+                said = len(draft.sentences)
                 self._compose(draft, clause, scope)
+                if draft.refused and k > 0:  # a later part that cannot be answered does not undo the first
+                    del draft.sentences[said:]
+                    draft.refused = False
                 if draft.refused:
                     break
             timings["compose"] = _ms(started) - timings["scope"]
@@ -98,15 +102,14 @@ class Assistant:
         if not docs:
             return _refuse_item(draft, terms, scope, corpus)
         facts = [per_doc[d][0][0] for d in docs]
-        if _PREMISE.search(query):
+        if _PREMISE.search(query) or _contradicts(query, facts[0], corpus):
             return _premise(draft, query, facts[0], corpus)
         if scope.prior_year:
             return _prior_year(draft, facts, corpus, scope)
-        if _UNSPENT.search(query):
+        if _UNSPENT.search(query) or (_COMPARE.search(query) and "预算" in query and "决算" in query):
             return _unspent(draft, per_doc, docs)
-        if _SHARE.search(query) and facts[0].uom != "%":
-            if _share(draft, query, facts[0], self, scope, words):
-                return
+        if _SHARE.search(query) and _share(draft, query, facts[0], self, scope, words):
+            return
         if _RATE.search(query) and facts[0].uom != "%":
             return _rate(draft, per_doc, docs)
         if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
@@ -236,6 +239,19 @@ def _reasons(draft: Draft, fact: StoredFact, corpus: Corpus, question: str = "")
     for sentence, page, section in found:
         n = draft.cite_sentence(fact.doc, sentence, page, section)
         draft.say(f"报告给出的原因：“{sentence}”[{n}]", f"The reason the report gives: “{sentence}” [{n}]")
+
+
+def _contradicts(query: str, fact: StoredFact, corpus: Corpus) -> bool:
+    """The question asserts a direction (“比上年减少了多少”) that the report's figure contradicts."""
+    asks_up = bool(re.search(r"增加|增长|上升|提高", query))
+    asks_down = bool(re.search(r"减少|下降|降低", query))
+    if asks_up == asks_down:
+        return False
+    change = fact if fact.measure in CHANGE else companion(corpus, fact, CHANGE)
+    if change is None:
+        return False
+    went_up = change.measure in ("增加", "增长率")
+    return went_up != asks_up
 
 
 def _premise(draft: Draft, query: str, fact: StoredFact, corpus: Corpus) -> None:

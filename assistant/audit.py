@@ -6,7 +6,7 @@ growth rates of others. Each check below recomputes one such relation and
 reports where the report contradicts itself, with the figures a finance officer
 needs to find the place. Every figure is printed rounded to its last digit, so a
 relation only fails when it fails beyond that rounding: (n+1) half-units for a
-sum of n figures, and one unit of the last printed digit for a percentage
+sum of n figures; a percentage may be one unit off in its last printed digit
 (publishers truncate as often as they round). Differences inside that allowance
 are dropped unless asked for, so real errors do not drown in 0.01s.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -53,8 +53,9 @@ class Finding:
 
 def audit_report(report: Report, *, rounding: bool = False) -> list[Finding]:
     """Every inconsistency in the report; with `rounding`, also differences within rounding."""
-    checks = (table_findings(report), prose_findings(report), label_findings(report),
-              unreadable_findings(report), missing_table_findings(report))
+    checks = [prose_findings(report), label_findings(report), unreadable_findings(report)]
+    if report.meta.kind == "决算":   # the table checks know the layout of the nine standard 决算 tables only
+        checks += [table_findings(report), missing_table_findings(report)]
     found = [f for check in checks for f in check
              if not f.within_rounding or (rounding and Decimal(f.difference or 0) != 0)]
     return sorted(found, key=lambda f: (min(f.pages) if f.pages else 0, f.kind))
@@ -118,9 +119,10 @@ def ratio_range(numerator: Decimal, denominator: Decimal) -> tuple[Decimal, Deci
 
 
 def rate_gap(rate_text: str, bounds: tuple[Decimal, Decimal]) -> Decimal:
-    """How far a printed rate lies outside what its inputs allow, once rounded to its own digits (0: it fits)."""
-    rate, half = number(rate_text.rstrip("%")), last_unit(rate_text) / 2
-    return max(bounds[0] - half - rate, rate - bounds[1] - half, Decimal(0))
+    """How far a printed rate is from every value its inputs allow, rounded to the rate's own digits (0: agrees)."""
+    rate, unit = number(rate_text.rstrip("%")), last_unit(rate_text)
+    low, high = (b.quantize(unit, ROUND_HALF_UP) for b in bounds)
+    return max(low - rate, rate - high, Decimal(0))
 
 
 def verdict(rate_text: str, bounds: tuple[Decimal, Decimal]) -> str:
@@ -128,8 +130,8 @@ def verdict(rate_text: str, bounds: tuple[Decimal, Decimal]) -> str:
 
 
 def rate_fits(rate_text: str, bounds: tuple[Decimal, Decimal]) -> bool:
-    """A printed rate fits when it is off by at most one more half-unit: a truncated last digit is not an error."""
-    return rate_gap(rate_text, bounds) <= last_unit(rate_text) / 2
+    """A rate one unit off in its last digit is rounding (publishers truncate as often as they round)."""
+    return rate_gap(rate_text, bounds) <= last_unit(rate_text)
 
 
 # ── tables ───────────────────────────────────────────────────────────────────
@@ -715,26 +717,30 @@ def direction_findings(passage: Passage) -> Iterator[Finding]:
 
 # ── labels: years and unit names ─────────────────────────────────────────────
 
-_REPORT_YEAR = re.compile(r"(?P<y>20\d{2})\s*年度?\s*(部门|单位)决算")
 _AS_OF = re.compile(r"截至\s*(?P<y>20\d{2})\s*年\s*12\s*月")
 _PLACEHOLDER = re.compile(r"(?:[XxＸｘ×*＊]{2,}|某某)(局|委|办|部|厅|院|所|站|中心|街道|镇|单位)")
 
 
 def label_findings(report: Report) -> Iterator[Finding]:
-    """A heading or 截至 date naming another year than the report's, and a placeholder for the unit name."""
-    year, seen = report.meta.year, set()
+    """A “20xx年度部门决算” or 截至 date naming another year than the report's, and a placeholder unit name.
+
+    A 决算 counts its assets at the end of its own year, a 预算 at the end of the year before.
+    """
+    year, kind, seen = report.meta.year, report.meta.kind, set()
     unit = re.sub(r"^[\x00-\x7f]+", "", report.meta.unit)
     texts = [(p.text, p.page) for p in report.paragraphs] + [(t.title, t.pages[0] if t.pages else None)
                                                              for t in report.tables]
+    dated = [(re.compile(rf"(?P<y>20\d{{2}})\s*年度?\s*(部门|单位){kind}"), year, "年度标注"),
+             (_AS_OF, year if kind == "决算" else year - 1, "截至日期")] if year and kind else []
     for text, page in texts:
         flat = re.sub(r"\s+", " ", text)
-        for pattern, what in ((_REPORT_YEAR, "年度标注"), (_AS_OF, "截至日期")):
+        for pattern, expected, what in dated:
             for m in pattern.finditer(flat):
-                if year and int(m["y"]) != year and (page, m.group(0)) not in seen:
+                if int(m["y"]) != expected and (page, m.group(0)) not in seen:
                     seen.add((page, m.group(0)))
-                    yield Finding("prose_vs_table", [page] if page else [], [m["y"], str(year)], "", False,
-                                  f"第{page}页“{quote(flat, m)}”写{m['y']}年，而本报告为{year}年度决算：{what}错误，"
-                                  f"应为{year}年。")
+                    yield Finding("prose_vs_table", [page] if page else [], [m["y"], str(expected)], "", False,
+                                  f"第{page}页“{quote(flat, m)}”写{m['y']}年，而本报告为{year}年度{kind}：{what}错误，"
+                                  f"应为{expected}年。")
         for m in _PLACEHOLDER.finditer(flat):
             if (page, m.group(0)) not in seen:
                 seen.add((page, m.group(0)))
@@ -825,8 +831,6 @@ def missing_table_findings(report: Report) -> Iterator[Finding]:
     The reader drops the 目录, so the list is the nine tables every 部门决算 prints; a
     report printing fewer than half of them (an excerpt, a text-only 单位决算) is not judged.
     """
-    if report.meta.kind != "决算":
-        return
     present = {norm(t.title): t for t in report.tables}
     if sum(norm(n) in present for n in STANDARD_TABLES) <= len(STANDARD_TABLES) // 2:
         return

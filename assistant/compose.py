@@ -20,11 +20,19 @@ from .verify import Source, find_figures
 GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年度 财政 拨款 资金 数 费 合计 本年 多少 情况 用于 主要 "
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
-              "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有".split())
+              "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
 _REASON_WORDS = re.compile(r"为什么|为何|原因|why")
+_OWNED = re.compile(r"有几|共有|拥有|保有|实有")
+
+
+def item_name(label: str) -> str:
+    """The item a label names: “30201 办公费” → 办公费; “住房保障支出（类）…住房公积金（项）” → 住房公积金."""
+    label = re.sub(r"^\d{3,}\s*", "", label)
+    parts = [p for p in re.split(r"[（(][类款项][）)]", label) if p.strip()]
+    return parts[-1].strip() if len(parts) > 1 else label
 COUNT_WORDS = re.compile(r"几|多少辆|多少个|数量|批次|人次|多少人|多少台|多少项")
 
 
@@ -75,7 +83,9 @@ class Draft:
         return self.keys[key]
 
     def say(self, zh: str, en: str) -> None:
-        self.sentences.append(en if self.english else zh)
+        sentence = en if self.english else zh
+        if sentence not in self.sentences:
+            self.sentences.append(sentence)
 
 
 def fmt(fact: StoredFact) -> str:
@@ -170,9 +180,11 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         covered = sum(1 for t in terms if t in text)
         if terms and covered == 0:
             continue
-        label = re.sub(r"^\d{3,}\s*", "", fact.label)
+        label = item_name(fact.label)
         exact = (3.0 if label in terms and len(label) >= 3 else 2.0 if len(label) >= 5 and label in query
                  else 1.5 if any(t in label for t in terms) else 1.0)
+        if _OWNED.search(query) and _OWNED.search(fact.source):
+            exact *= 2.0  # “有几辆车” asks what the unit holds, not what it bought
         if _REASON_WORDS.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
@@ -226,15 +238,18 @@ def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, question: 
             continue
         body = chunk.text.split("\n", 1)[-1]
         sentences = re.split(r"(?<=[。；])", body)
-        near = next((i for i, s in enumerate(sentences) if fact.source.strip()[:24] in s), None) \
+        near = next((i for i, s in enumerate(sentences) if fact.source.strip()[-20:] in s), None) \
             if not fact.table else None
         for i, sentence in enumerate(sentences):
             if "原因" not in sentence:
                 continue
             window = "".join(sentences[max(0, i - 2):i + 1])
             score = sum(t in window for t in label_terms) + 0.5 * len(asked & _bigrams(window))
-            if near is not None and 0 <= i - near <= 3:
-                score += 4 - (i - near)  # the explanation that follows the figure
+            if near is not None and 0 <= i - near <= 2:
+                score += 8 - 2 * (i - near)  # the explanation that follows the figure
+            following = sentences[i + 1].strip() if i + 1 < len(sentences) else ""
+            if following and len(following) < 60 and not re.match(r"^\d|^[一二三四五六七八九十]+、", following):
+                sentence = sentence + following  # “…合理支出。较上一年度减少了培训费支出等。”
             if score:
                 found.append((score, sentence.strip(), chunk.page, chunk.section))
     found.sort(key=lambda x: -x[0])

@@ -124,7 +124,7 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
             scope.unknown_unit = m.group(1)
     # "比2023年增加" names the year compared with, not the year asked about
     scope.years = sorted({int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)})
-    scope.prior_year = bool(re.search(r"去年|上年|上一年|前一年", question))
+    scope.prior_year = bool(re.search(r"(?<![较比与同])(去年|上年|上一年|前一年)", question))
     if "决算" in question:
         scope.kind = "决算"
     elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \
