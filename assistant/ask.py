@@ -223,6 +223,9 @@ def _twin(corpus: Corpus, fact: StoredFact) -> tuple[StoredFact | None, bool]:
         return None, True
     for other in corpus.facts:
         other_name = subject(other).removesuffix("合计")
+        if other.table:  # 《财政拨款收入支出决算总表》「总计」 is the prose's 财政拨款收入支出总计
+            titled = re.sub(r"(决算|预算)?(总)?表.*$", "", other.table) + other_name
+            other_name = titled if titled == name else other_name
         if (other.doc.doc_id == fact.doc.doc_id and bool(other.table) != bool(fact.table)
                 and other.value is not None and other.uom == fact.uom and other_name == name
                 and other.measure not in CHANGE and "预算" not in other.measure + other.column
@@ -340,8 +343,8 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
             return False
         per_doc = pick(assistant.retriever, part, scope, terms)
         ranked = per_doc.get(fact.doc.doc_id, [])
-        amount = next((f for f, _ in ranked if f.uom == fact.uom and f.value is not None
-                       and f.measure not in CHANGE), None)
+        amount = next((f for f, _ in ranked if f.uom in ("万元", "元", "亿元") and f.value is not None
+                       and f.measure not in CHANGE and "预算" not in f.measure + f.column), None)
         if amount is None:
             return False
         picked.append(amount)
@@ -351,9 +354,9 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
     n, k = draft.cite(a), draft.cite(b)
     share = a.value / b.value * 100
     draft.say(f"{who(a.doc)}中，{subject(a)}{fmt(a)}[{n}]，{subject(b)}{fmt(b)}[{k}]，前者占后者的"
-              f"{money(share, '%')}（{a.value} ÷ {b.value} × 100%）。",
+              f"{money(share, '%')}（{a.value} ÷ {b.value}）。",
               f"In {who_en(a.doc)}, {subject(a)} is {fmt(a)} [{n}] and {subject(b)} {fmt(b)} [{k}]: a share of "
-              f"{money(share, '%')} ({a.value} ÷ {b.value} × 100%).")
+              f"{money(share, '%')} ({a.value} ÷ {b.value}).")
     return True
 
 
@@ -365,7 +368,7 @@ def _rate(draft: Draft, per_doc: dict, docs: list[str]) -> None:
             rate = actual.value / budget.value * 100
             n, m = draft.cite(actual), draft.cite(budget)
             draft.say(f"{who(budget.doc)}中，{subject(actual)}决算{fmt(actual)}[{n}]，预算{fmt(budget)}[{m}]，"
-                      f"执行率{money(rate, '%')}（{actual.value} ÷ {budget.value} × 100%）。",
+                      f"执行率{money(rate, '%')}（{actual.value} ÷ {budget.value}）。",
                       f"In {who_en(budget.doc)}, {subject(actual)}: actual {fmt(actual)} [{n}] against a budget of "
                       f"{fmt(budget)} [{m}], an execution rate of {money(rate, '%')}.")
             return

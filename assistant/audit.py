@@ -62,6 +62,7 @@ def audit_report(report: Report, *, rounding: bool = False) -> list[Finding]:
 
 
 def audit_path(path: Path, *, rounding: bool = False) -> list[Finding]:
+    """Read a report file and audit it; raises ReadError when the file cannot be read."""
     return audit_report(read_report(path, path.name), rounding=rounding)
 
 
@@ -82,10 +83,12 @@ def last_unit(text: str) -> Decimal:
 
 
 def number(text: str) -> Decimal:
+    """A printed number (“2,946.25”) as Decimal."""
     return Decimal(text.replace(",", ""))
 
 
 def show(value: Decimal) -> str:
+    """An amount as a finance officer reads it: thousands separated, digits as printed."""
     return f"{value:,}"
 
 
@@ -126,6 +129,7 @@ def rate_gap(rate_text: str, bounds: tuple[Decimal, Decimal]) -> Decimal:
 
 
 def verdict(rate_text: str, bounds: tuple[Decimal, Decimal]) -> str:
+    """How a stated rate compares with the computed one, in the words of a finding."""
     return f"所写{rate_text}差在末位舍入以内" if rate_fits(rate_text, bounds) else f"与所写{rate_text}不符"
 
 
@@ -137,6 +141,7 @@ def rate_fits(rate_text: str, bounds: tuple[Decimal, Decimal]) -> bool:
 # ── tables ───────────────────────────────────────────────────────────────────
 
 def norm(text: str) -> str:
+    """Titles and labels compared without spaces and quotes: 财政拨款三公经费 = 财政拨款“三公”经费."""
     return re.sub(r"[\s“”\"'‘’]", "", text)
 
 
@@ -145,6 +150,7 @@ def find_table(report: Report, title: str) -> Table | None:
 
 
 def row_name(row: Row) -> str:
+    """A summary row's own name, without the enumeration (“一、”) the 总表 put before items."""
     return norm(re.sub(r"^[一二三四五六七八九十]+、", "", row.path[-1] if row.path else row.label))
 
 
@@ -160,10 +166,12 @@ def first_value(row: Row, column: str | None) -> tuple[str, Cell] | None:
 
 
 def coded(table: Table) -> list[Row]:
+    """Rows carrying a 类/款/项 code (3, 5 or 7 digits), the ones that sum up a hierarchy."""
     return [r for r in table.rows if re.fullmatch(r"\d{3}(\d{2}){0,2}", r.code)]
 
 
 def table_findings(report: Report) -> Iterator[Finding]:
+    """Each standard table against its own totals, and the 基本支出 table against the 一般公共预算 table."""
     for table in report.tables:
         yield from hierarchy_findings(table)
         yield from column_total_findings(table)
@@ -176,6 +184,7 @@ def table_findings(report: Report) -> Iterator[Finding]:
 
 
 def money_columns(table: Table) -> list[str]:
+    """Columns of amounts; rates, weights and scores do not add up."""
     return [c for c in table.columns if not re.search(r"率|比例|权重|得分|指标|单位|原因", c)]
 
 
@@ -377,6 +386,7 @@ def passages(report: Report) -> list[Passage]:
 
 
 def sentence_start(text: str, offset: int) -> int:
+    """Where the sentence holding `offset` starts; “；” ends a sentence too, as list items are separated by it."""
     stops = [m.end() for m in _STOP.finditer(text, 0, offset)]
     return stops[-1] if stops else 0
 
@@ -389,6 +399,7 @@ def clause(text: str, offset: int) -> str:
 
 
 def money(passage: Passage) -> list[Figure]:
+    """The amounts a passage states (万元, 元, 亿元), percentages and counts left out."""
     return [f for f in find_figures(passage.text) if f.unit in MONEY_UNITS]
 
 
@@ -430,6 +441,7 @@ class Printed:
 
 
 def anchor(name: str) -> Anchor | None:
+    """The standard table figure a prose subject names, by the first pattern (most specific first) it matches."""
     return next((a for a in ANCHORS if re.search(a.pattern, name)), None)
 
 
@@ -510,6 +522,7 @@ def sangong_figure(report: Report, passage: Passage, figure: Figure, name: str) 
 
 
 def prose_findings(report: Report) -> Iterator[Finding]:
+    """The 情况说明 against the tables and against itself: amounts, sums, shares, rates and directions."""
     parts = passages(report)
     for passage in parts:
         yield from prose_table_findings(report, passage)
@@ -538,8 +551,8 @@ def prose_table_findings(report: Report, passage: Passage) -> Iterator[Finding]:
 
 
 PROSE_SUMS = (
-    ("basic_plus_project", "^本年支出合计$", ("^基本支出$", "^项目支出$")),
-    ("personnel_plus_public", "^一般公共预算财政拨款基本支出$", ("^人员经费$", "^公用经费$")),
+    ("basic_plus_project", "本年支出合计", ("基本支出", "项目支出")),
+    ("personnel_plus_public", "一般公共预算财政拨款基本支出", ("人员经费", "公用经费")),
 )
 
 
@@ -548,14 +561,12 @@ def prose_sum_findings(passage: Passage) -> Iterator[Finding]:
     named = {}
     for figure in money(passage):
         named.setdefault(clause(passage.text, figure.start), figure)
-    for kind, total_pattern, part_patterns in PROSE_SUMS:
-        total = next((f for n, f in named.items() if re.search(total_pattern, n)), None)
-        parts = [next((f for n, f in named.items() if re.search(p, n)), None) for p in part_patterns]
+    for kind, total_name, part_names in PROSE_SUMS:
+        total, parts = named.get(total_name), [named.get(n) for n in part_names]
         if total is None or None in parts:
             continue
-        labels = "+".join(p.strip("^$") for p in part_patterns)
         yield sum_finding(kind, [passage.page(total.start)], total.value, [p.value for p in parts],
-                          f"“{passage.title}”写{total_pattern.strip('^$')}{{printed}}万元，而{labels}为{{expected}}万元，"
+                          f"“{passage.title}”写{total_name}{{printed}}万元，而{'+'.join(part_names)}为{{expected}}万元，"
                           f"相差{{diff}}万元。")
 
 
@@ -619,7 +630,7 @@ def completion_findings(passage: Passage) -> Iterator[Finding]:
     text = passage.text
     for m in _COMPLETION.finditer(text):
         start = sentence_start(text, m.start())
-        if not _BUDGET.search(text, start, m.start()):
+        if not _BUDGET.search(text, start, m.start()):   # “…支出决算为0.88万元。完成年初预算的100.00%。”
             start = sentence_start(text, max(start - 1, 0))
         budgets = list(_BUDGET.finditer(text, start, m.start()))
         actuals = list(_ACTUAL.finditer(text, start, m.start()))
@@ -631,7 +642,7 @@ def completion_findings(passage: Passage) -> Iterator[Finding]:
         budget, actual = number(named[-1]["v"]), number(actuals[-1]["v"])
         rate = re.sub(r"\s", "", m["rate"])
         bounds = ratio_range(actual, budget)
-        if bounds and rate_gap(rate, bounds) == 0:
+        if (bounds and rate_gap(rate, bounds) == 0) or (bounds is None and actual == 0):
             continue
         page = passage.page(m.start())
         label = f"{m['which'] or ''}预算"
@@ -658,7 +669,7 @@ _GROWTH = re.compile(rf"(?P<verb>增加|减少|增长|下降|上升|降低|节�
 def growth_findings(report: Report, passage: Passage) -> Iterator[Finding]:
     """“增加C万元，增长R%” against C ÷ (current ∓ C), current being the amount the sentence is about."""
     text, figures = passage.text, money(passage)
-    for m in _GROWTH.finditer(text):
+    for m in _GROWTH.finditer(text):   # the current amount may close the sentence before: “总计0万元。与上年相比…”
         start = sentence_start(text, max(sentence_start(text, m.start()) - 1, 0))
         current = [f for f in figures if start <= f.start < m.start() and not f.direction
                    and not re.search(r"比|较|增加|减少", clause(text, f.start))]
@@ -792,7 +803,7 @@ def implied(report: Report, table: Table, column: str, row: Row) -> tuple[list[s
             on_adjusted = ratio_range(executed.value, cells["adjusted"].value)
             if on_adjusted and rate_fits(rate.text, on_adjusted):
                 return figures, (f"同行执行率{rate.text}={executed.text}÷调整后预算{cells['adjusted'].text}，执行率按调整后"
-                                 f"预算计算，故本行不能确定年初预算。{peer_hint(report, table, roles)}")
+                                 f"预算计算，故本行不能确定年初预算。{peer_hint(report, table, cells['adjusted'])}")
             value = (executed.value / rate.value * HUNDRED).quantize(Decimal("0.01"))
             return figures, f"按执行数{executed.text}÷执行率{rate.text}推得年初预算约为{value}。"
         if column == roles["adjusted"] and rate.value:
@@ -808,20 +819,18 @@ def implied(report: Report, table: Table, column: str, row: Row) -> tuple[list[s
     return [], "报告其他部分不能确定该数。"
 
 
-def peer_hint(report: Report, table: Table, roles: dict[str, str]) -> str:
-    """The most likely value when every other table of the kind has 年初预算 = 调整后预算."""
-    pairs = []
+def peer_hint(report: Report, table: Table, adjusted: Cell) -> str:
+    """The most likely 年初预算 when every other table of the kind has 年初预算 = 调整后预算 — a hint, not a proof."""
+    same = []
     for other in report.tables:
-        if other is table or other.title != table.title:
+        roles = performance_columns(other)
+        if other is table or other.title != table.title or not other.rows or len(roles) < 2:
             continue
-        other_roles = performance_columns(other)
-        for row in other.rows[:1]:
-            initial, adjusted = (row.cells.get(other_roles.get(k, "")) for k in ("initial", "adjusted"))
-            if initial is not None and adjusted is not None and initial.value is not None and adjusted.value is not None:
-                pairs.append(initial.value == adjusted.value)
-    adjusted = table.rows[0].cells.get(roles["adjusted"]) if table.rows else None
-    if pairs and all(pairs) and adjusted is not None:
-        return f"其余{len(pairs)}张同类表年初预算均等于调整后预算，最可能为{adjusted.text}，但无法从文件确证。"
+        initial, later = (other.rows[0].cells.get(roles.get(k, "")) for k in ("initial", "adjusted"))
+        if initial is not None and later is not None and None not in (initial.value, later.value):
+            same.append(initial.value == later.value)
+    if same and all(same):
+        return f"其余{len(same)}张同类表年初预算均等于调整后预算，最可能为{adjusted.text}，但无法从文件确证。"
     return ""
 
 
@@ -840,7 +849,9 @@ def missing_table_findings(report: Report) -> Iterator[Finding]:
         before = next((present[norm(n)] for n in reversed(STANDARD_TABLES[:i]) if norm(n) in present), None)
         after = next((present[norm(n)] for n in STANDARD_TABLES[i + 1:] if norm(n) in present), None)
         page = after.pages[0] if after and after.pages else before.pages[-1] if before and before.pages else None
-        context = (f"{before.title}（第{'–'.join(map(str, before.pages))}页）之后直接是" if before else "") + \
+        shown = f"{before.pages[0]}–{before.pages[-1]}" if before and len(before.pages) > 1 else \
+            "".join(map(str, before.pages)) if before else ""
+        context = (f"{before.title}（第{shown}页）之后直接是" if before else "") + \
                   (f"{after.title}（第{page}页）" if after else "")
         yield Finding("missing_table", [page] if page else [], [], "", False,
                       f"标准决算表“{name}”（第{i + 1}张）在报告中缺失：{context}，相关数字无法核对。")

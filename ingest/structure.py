@@ -119,7 +119,10 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
         if buf_page is None:
             buf_page = line.page
         buf.append(text)
-        if line.short or text[-1] in _SENTENCE_END:
+        item_title = len(buf) == 1 and len(text) <= 60 and re.match(r"^\d+[、.．]", text) is not None \
+            and not re.search(r"\d\s*(万元|%)", text)
+        # “8、住房保障支出（类）…（项）。” names the item the next sentences give figures for
+        if (line.short or text[-1] in _SENTENCE_END) and not item_title:
             flush()
     flush()
     return paragraphs
