@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer, ShownFigure
-from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_terms, money, pick,
-                      reason_sentences, subject, who, who_en)
+from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
+                      pick, reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredFact, short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
@@ -26,7 +26,7 @@ from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
 MAX_QUESTION = 300
 _PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
 _REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
-_UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出")
+_UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出|没有执行|未执行|没执行")
 _RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
 _EACH = re.compile(r"各|分别|和|以及")
 _SUM = re.compile(r"一共|总共|合计|加起来|总和|共计|合起来")
@@ -102,18 +102,25 @@ class Assistant:
         if not docs:
             return _refuse_item(draft, terms, scope, corpus)
         facts = [per_doc[d][0][0] for d in docs]
+        missing = _missing_table(query, scope)
+        if missing:
+            return _refuse_table(draft, missing, scope)
         if _PREMISE.search(query) or _contradicts(query, facts[0], corpus):
             return _premise(draft, query, facts[0], corpus)
         if scope.prior_year:
-            return _prior_year(draft, facts, corpus, scope)
+            return _prior_year(draft, [f for d in docs for f, _ in per_doc[d][:12]], corpus, scope)
         if _UNSPENT.search(query) or (_COMPARE.search(query) and "预算" in query and "决算" in query):
-            return _unspent(draft, per_doc, docs)
+            return _unspent(draft, per_doc, docs, terms)
+        if _RATE.search(query) and (facts[0].uom != "%" or item_name(facts[0].label) not in terms):
+            if _rate(draft, per_doc, docs, terms):
+                return
         if _SHARE.search(query) and _share(draft, query, facts[0], self, scope, words):
             return
-        if _RATE.search(query) and facts[0].uom != "%":
-            return _rate(draft, per_doc, docs)
+
         if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
             return _compare(draft, facts, growth=bool(_GROWTH.search(query)))
+        if _GROWTH.search(query) and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
+            return
         for fact in facts:
             _lookup(draft, fact, query, corpus)
         if len(facts) > 2 and _COMPARE.search(query):
@@ -310,10 +317,10 @@ def _prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus, scope: Sc
     _refuse_scope(draft, scope, corpus, reason="报告没有给出可推算上年数的增减额")
 
 
-def _unspent(draft: Draft, per_doc: dict, docs: list[str]) -> None:
+def _unspent(draft: Draft, per_doc: dict, docs: list[str], terms: list[str]) -> None:
     """Budget left unspent: 预算数 − 决算数 of the same item in the same report."""
     for doc_id in docs:
-        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]])
+        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]], terms)
         if budget and actual:
             left = budget.value - actual.value
             n, m = draft.cite(budget), draft.cite(actual)
@@ -360,10 +367,10 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
     return True
 
 
-def _rate(draft: Draft, per_doc: dict, docs: list[str]) -> None:
+def _rate(draft: Draft, per_doc: dict, docs: list[str], terms: list[str]) -> bool:
     """Budget execution rate: 决算数 ÷ 预算数 of the same item, when the report does not state it."""
     for doc_id in docs:
-        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]])
+        budget, actual = _budget_and_actual([f for f, _ in per_doc[doc_id]], terms)
         if budget and actual and budget.value:
             rate = actual.value / budget.value * 100
             n, m = draft.cite(actual), draft.cite(budget)
@@ -371,12 +378,16 @@ def _rate(draft: Draft, per_doc: dict, docs: list[str]) -> None:
                       f"执行率{money(rate, '%')}（{actual.value} ÷ {budget.value}）。",
                       f"In {who_en(budget.doc)}, {subject(actual)}: actual {fmt(actual)} [{n}] against a budget of "
                       f"{fmt(budget)} [{m}], an execution rate of {money(rate, '%')}.")
-            return
-    _lookup(draft, per_doc[docs[0]][0][0], "", draft.corpus)
+            return True
+    return False
 
 
-def _budget_and_actual(ranked: list[StoredFact]) -> tuple[StoredFact | None, StoredFact | None]:
-    """The 预算数 and 决算数 of one item, from the same table row or the same sentence."""
+def _budget_and_actual(ranked: list[StoredFact], terms: list[str]) -> tuple[StoredFact | None, StoredFact | None]:
+    """The 预算数 and 决算数 of one item, from the same table row or the same sentence.
+
+    An item the question names exactly is preferred over a better-ranked neighbour.
+    """
+    ranked = sorted(ranked, key=lambda f: item_name(f.label) not in terms)
     for budget in ranked:
         where = budget.column + budget.measure
         if budget.uom == "%" or budget.value is None or "预算" not in where or re.search(r"决算|执行", where):
@@ -387,6 +398,48 @@ def _budget_and_actual(ranked: list[StoredFact]) -> tuple[StoredFact | None, Sto
                     and re.search(r"决算|执行数", there) and actual.uom == budget.uom):
                 return budget, actual
     return None, None
+
+
+def _growth_from_change(draft: Draft, fact: StoredFact, corpus: Corpus) -> bool:
+    """“增长了百分之几” when the report gives the change in money but not as a rate."""
+    base = fact if fact.measure not in CHANGE else companion(corpus, fact, ("决算数", "预算数", "金额"))
+    change = fact if fact.measure in ("增加", "减少") else companion(corpus, fact, ("增加", "减少"))
+    if base is None or change is None or base.value is None or change.value is None or base.uom != change.uom:
+        return False
+    up = change.measure == "增加"
+    prior = base.value - change.value if up else base.value + change.value
+    if not prior:
+        return False
+    rate = change.value / prior * 100
+    n, m = draft.cite(base), draft.cite(change)
+    op = "−" if up else "+"
+    draft.say(f"{who(base.doc)}中，{subject(base)}为{fmt(base)}[{n}]，比上年{change.measure}{fmt(change)}[{m}]，"
+              f"{'增长' if up else '下降'}{money(rate, '%')}（{change.value} ÷ ({base.value} {op} {change.value})）。",
+              f"In {who_en(base.doc)}, {subject(base)} is {fmt(base)} [{n}], {'up' if up else 'down'} {fmt(change)} "
+              f"[{m}] on the year before: {money(rate, '%')} ({change.value} ÷ ({base.value} {op} {change.value})).")
+    return True
+
+
+_TABLE_MENTION = re.compile(r"([\u4e00-\u9fff“”]{4,30}?(?:决算表|预算表|总表|明细表))")
+
+
+def _missing_table(query: str, scope: Scope) -> str:
+    """A table the question names that none of the reports in scope publishes."""
+    m = _TABLE_MENTION.search(query)
+    if not m:
+        return ""
+    name = re.sub(r"^.*?(20\d{2}年?度?)", "", m.group(1))
+    held = {t for d in scope.docs for t in d.tables}
+    core = name.replace("“", "").replace("”", "")
+    return "" if any(core in t.replace("“", "").replace("”", "") or t in core for t in held) else name
+
+
+def _refuse_table(draft: Draft, name: str, scope: Scope) -> None:
+    draft.refused = True
+    held = "、".join(sorted({t for d in scope.docs for t in d.tables})[:10]) or "（无表格）"
+    where = "、".join(who(d) for d in scope.docs[:3])
+    draft.say(f"{where}没有公开《{name}》，无法回答。该报告公开的表格有：{held}。",
+              f"{where} does not publish 《{name}》, so this cannot be answered. Its tables: {held}.")
 
 
 def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
@@ -400,6 +453,11 @@ def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
         a, b = b, a  # later year first, so that growth reads forward in time
     n, m = draft.cite(a), draft.cite(b)
     diff = a.value - b.value
+    if diff == 0:
+        draft.say(f"{who(a.doc)}{describe(a)}为{fmt(a)}[{n}]，{who(b.doc)}{describe(b)}为{fmt(b)}[{m}]，两者持平。",
+                  f"{who_en(a.doc)}: {describe(a)} {fmt(a)} [{n}]; {who_en(b.doc)}: {describe(b)} {fmt(b)} [{m}]; "
+                  f"the two are the same (持平).")
+        return
     more = "多" if diff >= 0 else "少"
     text_a = f"{who(a.doc)}{describe(a)}为{fmt(a)}[{n}]"
     text_b = f"{who(b.doc)}{describe(b)}为{fmt(b)}[{m}]"
@@ -461,6 +519,8 @@ def _default_item(query: str) -> tuple[str, list[str]]:
     """A question that names no item ("2024年花了多少钱") asks for the report's totals."""
     if re.search(r"收入|进账|拿到", query):
         return query + " 本年收入合计", ["本年收入合计"]
+    if re.search(r"预算|执行|没有支出|未支出", query):
+        return query + " 一般公共预算财政拨款支出", ["一般公共预算财政拨款支出"]
     return query + " 本年支出合计", ["本年支出合计"]
 
 

@@ -26,6 +26,13 @@ PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
 _REASON_WORDS = re.compile(r"为什么|为何|原因|why")
 _OWNED = re.compile(r"有几|共有|拥有|保有|实有")
+_TOTAL = re.compile(r"合计|总计|总额|小计")
+
+
+def _table_named(table: str, query: str) -> bool:
+    """The question names this table (“支出预算总表中…”), with or without its year."""
+    core = re.sub(r"^20\d{2}年?(部门|单位)?", "", table)
+    return len(core) >= 4 and core in query
 
 
 def item_name(label: str) -> str:
@@ -61,6 +68,10 @@ class Draft:
                 if other.value is not None:
                     self.sources.append(Source(other.value, other.uom, other.label, other.measure,
                                                ref=describe(other), citation=n))
+            if not fact.table:  # a quoted sentence is its own source for every figure in it
+                for figure in find_figures(fact.source):
+                    self.sources.append(Source(figure.value, figure.unit, figure.label, figure.measure,
+                                               ref=f"「{fact.source[:30]}…」", citation=n))
         n = self.keys[key]
         shown = fmt(fact)
         if fact.table and fact.value is not None:
@@ -185,6 +196,10 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
                  else 1.5 if any(t in label for t in terms) else 1.0)
         if _OWNED.search(query) and _OWNED.search(fact.source):
             exact *= 2.0  # “有几辆车” asks what the unit holds, not what it bought
+        if fact.table and _TOTAL.search(query) and re.fullmatch(r"(支出|收入)?(合计|总计|小计)", label):
+            exact *= 2.5  # “基本支出合计” is the table's 合计 row under 基本支出
+        if fact.table and _table_named(fact.table, query):
+            exact *= 1.5
         if _REASON_WORDS.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))

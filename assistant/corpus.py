@@ -28,6 +28,7 @@ class Document:
     scope: str
     region: str
     pages: int
+    tables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,12 @@ class Corpus:
         """Re-read the ledger (after staff add or remove a report)."""
         rows = self.db.execute(
             "SELECT doc_id, name, unit, year, kind, scope, region, pages FROM documents").fetchall()
-        self.documents = {r[0]: Document(*r) for r in rows}
+        titles: dict[str, set[str]] = {}
+        for doc_id, title in self.db.execute("SELECT DISTINCT doc_id, table_title FROM facts WHERE table_title != ''"):
+            titles.setdefault(doc_id, set()).add(title)
+        for doc_id, title in self.db.execute("SELECT DISTINCT doc_id, table_title FROM chunks WHERE table_title != ''"):
+            titles.setdefault(doc_id, set()).add(title)
+        self.documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ()))) for r in rows}
         facts = []
         for r in self.db.execute(
                 "SELECT id, doc_id, label, path, measure, value, uom, page, source, table_title, column_name,"

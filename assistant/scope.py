@@ -110,37 +110,45 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     aliases: list[tuple[str, str]] = sorted(
         ((alias, unit) for unit in corpus.units() for alias in short_names(unit)),
         key=lambda x: len(x[0]), reverse=True)
+    known = {a for a, _ in aliases}
     rest = question
     for alias, unit in aliases:
-        if alias in rest:
-            matched = [u for a, u in aliases if a == alias]
-            for u in matched:
-                if u not in scope.units:
-                    scope.units.append(u)
-            rest = rest.replace(alias, " ")
-    if not scope.units:
+        if alias not in rest:
+            continue
+        other = re.search(rf"([\u4e00-\u9fff]{{2,3}}?(?:省|市|区|县)){re.escape(alias)}", rest)
+        if other and other.group(0) not in known:
+            scope.unknown_unit = other.group(0)  # 北京市财政局 is not 上海市普陀区财政局
+            rest = rest.replace(other.group(0), " ")
+            continue
+        for u in [u for a, u in aliases if a == alias]:
+            if u not in scope.units:
+                scope.units.append(u)
+        rest = rest.replace(alias, " ")
+    if not scope.units and not scope.unknown_unit:
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
         if m and not re.search(r"支出|收入|经费|费|预算|决算|资金", m.group(1)):
             scope.unknown_unit = m.group(1)
-    # "比2023年增加" names the year compared with, not the year asked about
-    scope.years = sorted({int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)})
+    asked = {int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)}
+    compared = {int(y) for y in re.findall(r"(?:[比与较同]|相比)(20\d{2})\s*年?", question)}
+    held_years = {d.year for d in corpus.documents.values() if not scope.units or d.unit in scope.units}
+    # "比2023年增加" names the year compared with; it is asked about only when its report is held
+    scope.years = sorted(asked | {y for y in compared if y in held_years and asked})
     scope.prior_year = bool(re.search(r"(?<![较比与同])(去年|上年|上一年|前一年)", question))
     if "决算" in question:
         scope.kind = "决算"
     elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \
-            and not re.search(r"完成|执行|决算", question):
+            and not re.search(r"完成|执行|决算|年初预算|全年预算|调整后预算", question):
         scope.kind = "预算"
     if default:
         scope.units = scope.units or ([] if scope.unknown_unit else list(default.units))
         scope.years = scope.years or list(default.years)
         scope.kind = scope.kind or default.kind
-    scope.docs = [d for d in corpus.documents.values()
-                  if (not scope.units or d.unit in scope.units)
-                  and (not scope.kind or d.kind == scope.kind)]
-    if scope.kind == "预算" and not scope.docs:
+    scope.docs = _docs(corpus, scope)
+    if scope.kind == "预算" and not scope.docs or (scope.kind == "预算" and scope.years and not any(
+            d.year in scope.years for d in scope.docs)):
         # a 决算 states the year's 预算 too ("年初预算为…"): ask it when there is no 预算 report
         scope.kind = ""
-        scope.docs = [d for d in corpus.documents.values() if not scope.units or d.unit in scope.units]
+        scope.docs = _docs(corpus, scope)
     if scope.years:
         in_year = [d for d in scope.docs if d.year in scope.years]
         # a prior-year figure is answered from the next year's report (back-calculated)
@@ -149,6 +157,11 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         if any(y not in held and y + 1 in held for y in scope.years):
             scope.prior_year = True
         scope.docs = in_year or next_year
-        if scope.prior_year and next_year:
+        if scope.prior_year and next_year and not in_year:
             scope.docs = next_year
     return scope
+
+
+def _docs(corpus: Corpus, scope: Scope) -> list[Document]:
+    return [d for d in corpus.documents.values()
+            if (not scope.units or d.unit in scope.units) and (not scope.kind or d.kind == scope.kind)]
