@@ -30,7 +30,8 @@ _UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余
 _RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
 _EACH = re.compile(r"各|分别|和|以及")
 _SUM = re.compile(r"一共|总共|合计|加起来|总和|共计|合起来")
-_COMPARE = re.compile(r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比")
+_COMPARE = re.compile(r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比|"
+                      r"(增加|减少|增长|下降|多|少)了多少")
 _GROWTH = re.compile(r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度")
 _SHARE = re.compile(r"占.{0,16}(比例|比重|百分之|多少)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
@@ -118,7 +119,9 @@ class Assistant:
             return
 
         if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
-            return _compare(draft, facts, growth=bool(_GROWTH.search(query)))
+            levels = [next((f for f, _ in per_doc[d] if f.measure not in CHANGE and f.uom != "%"), per_doc[d][0][0])
+                      for d in docs]
+            return _compare(draft, levels, growth=bool(_GROWTH.search(query)))
         if _GROWTH.search(query) and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
             return
         for fact in facts:
@@ -345,7 +348,7 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
         return False
     picked = []
     for part in (m.group(1), m.group(2)):
-        terms = item_terms(part, words)
+        terms = item_terms(part, words) or [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", part) if t not in words]
         if not terms:
             return False
         per_doc = pick(assistant.retriever, part, scope, terms)
@@ -428,7 +431,7 @@ def _missing_table(query: str, scope: Scope) -> str:
     m = _TABLE_MENTION.search(query)
     if not m:
         return ""
-    name = re.sub(r"^.*?(20\d{2}年?度?)", "", m.group(1))
+    name = re.sub(r"^(.*?20\d{2})?年?度?", "", m.group(1))
     held = {t for d in scope.docs for t in d.tables}
     core = name.replace("“", "").replace("”", "")
     return "" if any(core in t.replace("“", "").replace("”", "") or t in core for t in held) else name

@@ -20,12 +20,14 @@ from .verify import Source, find_figures
 GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年度 财政 拨款 资金 数 费 合计 本年 多少 情况 用于 主要 "
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
-              "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低".split())
+              "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
+              "全年 年初 调整 调整后 哪一年 一年".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
 _REASON_WORDS = re.compile(r"为什么|为何|原因|why")
 _OWNED = re.compile(r"有几|共有|拥有|保有|实有")
+_BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
 
 
@@ -68,8 +70,8 @@ class Draft:
                 if other.value is not None:
                     self.sources.append(Source(other.value, other.uom, other.label, other.measure,
                                                ref=describe(other), citation=n))
-            if not fact.table:  # a quoted sentence is its own source for every figure in it
-                for figure in find_figures(fact.source):
+            # the cited text is its own source for every figure printed in it (a row's long text cells too)
+            for figure in find_figures(fact.source + fact.column):
                     self.sources.append(Source(figure.value, figure.unit, figure.label, figure.measure,
                                                ref=f"「{fact.source[:30]}…」", citation=n))
         n = self.keys[key]
@@ -200,6 +202,8 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.5  # “基本支出合计” is the table's 合计 row under 基本支出
         if fact.table and _table_named(fact.table, query):
             exact *= 1.5
+        if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):
+            exact *= 2.0  # the 绩效自评表 of the project the question names
         if _REASON_WORDS.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
@@ -230,6 +234,7 @@ def companion(corpus: Corpus, fact: StoredFact, measures: tuple[str, ...]) -> St
         return next((o for o in in_sentence if o.label == fact.label), in_sentence[0])
     same_doc = [f for f in corpus.facts if f.doc.doc_id == fact.doc.doc_id and f.measure in measures
                 and f.label == fact.label and f.value is not None]
+    same_doc.sort(key=lambda f: measures.index(f.measure))
     return same_doc[0] if same_doc else None
 
 
@@ -256,7 +261,7 @@ def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, question: 
         near = next((i for i, s in enumerate(sentences) if fact.source.strip()[-20:] in s), None) \
             if not fact.table else None
         for i, sentence in enumerate(sentences):
-            if "原因" not in sentence:
+            if not _BECAUSE.search(sentence):
                 continue
             window = "".join(sentences[max(0, i - 2):i + 1])
             score = sum(t in window for t in label_terms) + 0.5 * len(asked & _bigrams(window))

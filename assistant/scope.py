@@ -44,7 +44,7 @@ ENGLISH = [
     (r"share|proportion|percent(age)?", "占比"), (r"increase[sd]?|growth|grew|rise|rose", "增长"),
     (r"decrease[sd]?|decline[sd]?|drop(ped)?|fell|fall", "减少"), (r"why|reasons?|because", "原因"),
     (r"how many (cars|vehicles)", "公务用车 辆"), (r"batch(es)?", "批次"), (r"person[- ]times?|visitors?|people", "人次"),
-    (r"how (much|many)", "多少"), (r"difference|compared? (to|with)|more than|less than", "相差"),
+    (r"how (much|many)", "多少"), (r"what (was|is|were|are)", "多少"), (r"difference|compared? (to|with)|more than|less than", "相差"),
     (r"previous year|last year|prior year", "上年"),
     (r"unspent|left over|remaining", "结余"), (r"in total|combined|altogether|sum", "合计"),
     (r"expenditures?|spending|spent|spend|cost", "支出"), (r"revenue|income", "收入"),

@@ -144,8 +144,9 @@ def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
     label = _LEAD.sub("", label.strip())
     for pattern, _ in _MEASURES:
         label = pattern.sub("", label)
-    label = re.sub(r"(决算数|预算数|决算|预算)?(比|较)(上年|上年度|去年)?$", "", label)
-    label = _VERB_TAIL.sub("", label).strip(" 度*各")
+    for _ in range(2):  # stripping one tail can expose another: “…决算数比 度”
+        label = re.sub(r"(决算数|预算数|决算|预算)?(比|较)(上年|上年度|去年)?$", "", label.strip(" 度*各"))
+        label = _VERB_TAIL.sub("", label).strip(" 度*各")
     label = re.sub(r"^(\d+|[一二三四五六七八九十]+)[、.．]\s*", "", label)
     label = re.sub(r"^主要(变动)?原因(是|为)?", "", label).strip(" *")
     label = re.sub(r"(年初|全年|调整后)(预算)?$", "", label)
