@@ -121,7 +121,7 @@ class Assistant:
         if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
             levels = [next((f for f, _ in per_doc[d] if f.measure not in CHANGE and f.uom != "%"), per_doc[d][0][0])
                       for d in docs]
-            return _compare(draft, levels, growth=bool(_GROWTH.search(query)))
+            return _compare(draft, levels, growth=bool(_GROWTH.search(query)), query=query)
         if _GROWTH.search(query) and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
             return
         for fact in facts:
@@ -354,7 +354,8 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
         per_doc = pick(assistant.retriever, part, scope, terms)
         ranked = per_doc.get(fact.doc.doc_id, [])
         amount = next((f for f, _ in ranked if f.uom in ("万元", "元", "亿元") and f.value is not None
-                       and f.measure not in CHANGE and "预算" not in f.measure + f.column), None)
+                       and f.measure not in CHANGE
+                       and not (f.doc.kind == "决算" and "预算" in f.measure + f.column)), None)
         if amount is None:
             return False
         picked.append(amount)
@@ -445,7 +446,7 @@ def _refuse_table(draft: Draft, name: str, scope: Scope) -> None:
               f"{where} does not publish 《{name}》, so this cannot be answered. Its tables: {held}.")
 
 
-def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
+def _compare(draft: Draft, facts: list[StoredFact], growth: bool, query: str = "") -> None:
     a, b = facts
     if a.value is None or b.value is None or a.uom != b.uom:
         for f in facts:
@@ -462,6 +463,13 @@ def _compare(draft: Draft, facts: list[StoredFact], growth: bool) -> None:
                   f"the two are the same (持平).")
         return
     more = "多" if diff >= 0 else "少"
+    asserted_up = bool(re.search(r"增加|增长|上升|提高", query)) and not re.search(r"减少|下降", query)
+    asserted_down = bool(re.search(r"减少|下降|降低", query)) and not re.search(r"增加|增长", query)
+    if (asserted_up and diff < 0) or (asserted_down and diff > 0):
+        draft.say(f"这个问题的前提不成立：并非{'增加' if asserted_up else '减少'}，而是{'减少' if diff < 0 else '增加'}"
+                  f"{money(abs(diff), a.uom)}。",
+                  f"The premise does not hold: it {'decreased' if diff < 0 else 'increased'} by "
+                  f"{money(abs(diff), a.uom)}.")
     text_a = f"{who(a.doc)}{describe(a)}为{fmt(a)}[{n}]"
     text_b = f"{who(b.doc)}{describe(b)}为{fmt(b)}[{m}]"
     zh = f"{text_a}，{text_b}；前者比后者{more}{money(abs(diff), a.uom)}（{a.value} − {b.value}）"

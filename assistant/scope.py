@@ -27,7 +27,9 @@ COLLOQUIAL = [
 ENGLISH = [
     (r"three public (expenses|expenditures?|consumptions?)|three[- ]public", "“三公”经费"),
     (r"official receptions?|hospitality|entertainment", "公务接待费"),
-    (r"(official )?vehicle (purchase|acquisition)s?|buy(ing)? (a )?cars?|car purchases?", "公务用车购置费"),
+    (r"(official )?vehicle (purchase|acquisition)s?|buy(ing)? (a )?cars?|car purchases?|"
+     r"purchas(e|es|ing) (of )?(official )?(vehicles?|cars?)", "公务用车购置费"),
+    (r"domestic", "国内"),
     (r"vehicle (operation|operating|maintenance|running)( and maintenance)?( costs?)?", "公务用车运行维护费"),
     (r"official (vehicles?|cars?)", "公务用车"),
     (r"overseas|outbound|going abroad|abroad", "因公出国（境）费"),
