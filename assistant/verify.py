@@ -37,6 +37,7 @@ class Source:
     measure: str = ""
     ref: str = ""           # how to name it to a person: "[1] 三公经费 决算数 31.13万元"
     citation: int = 0       # the [n] it is cited as, 0 when not cited in the text
+    year: int | None = None # the year the figure is for
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Figure:
     direction: str = ""     # up | down | "" — from 增加/减少 … just before the figure
     label: str = ""         # what the clause says the figure is about
     measure: str = ""       # 决算数, 预算数, 增加, 占比 … as the clause announces it
+    year: int | None = None # a year the clause names for the figure (2021年…为3.83万元)
 
     @property
     def dimension(self) -> str:
@@ -115,8 +117,10 @@ def _figure(text: str, shown: str, value: Decimal, unit: str, start: int, end: i
     if value and text[max(0, start - 1):start] in ("-", "−"):
         value, direction = -value, direction or "down"
     measure, label = clause_measure_label(text[:start], unit)
+    clause = re.split(r"[，,；;。：:]", text[:start])[-1]
+    year = re.search(r"(?<![比与较同])(20\d{2})\s*年", clause)
     return Figure(text=shown, value=value, unit=unit, start=start, end=end, direction=direction,
-                  label=label, measure=measure)
+                  label=label, measure=measure, year=int(year.group(1)) if year else None)
 
 
 def _cn_number(text: str) -> int | None:
@@ -208,8 +212,14 @@ def _num(source: Source) -> str:
     return f"{source.value}{source.uom}"
 
 
-def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
-    """Decide the status of one figure against the facts its text cites."""
+def check_figure(figure: Figure, sources: list[Source], formulas=None, strict: bool = False) -> Check:
+    """Decide the status of one figure against the facts its text cites.
+
+    `strict` (claims written by others) lets a source about the same thing in the
+    same year contradict a figure before any formula may explain it; an answer's
+    own derived figures (a prior year backed out of a change) are tried against
+    formulas first.
+    """
     same = [s for s in sources if _close(figure, s.value, s.uom)]
     if same:
         directed = [s for s in same if _direction_of(s)]
@@ -220,6 +230,9 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
         agreeing = agreeing or same
         best = max(agreeing, key=lambda s: label_similarity(figure.label, s.label + s.measure))
         return Check(figure, SOURCED, source=best)
+    contradicted = _contradicting(figure, sources)
+    if strict and contradicted:
+        return contradicted
     for f in formulas if formulas is not None else _formulas(sources):
         if f.value == 0 and figure.value != 0:
             continue  # a difference of equal figures is no evidence for anything
@@ -233,12 +246,17 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None) -> Check:
         if low - margin <= shown <= high + margin:
             return Check(figure, RECOMPUTED, expected=f.value.quantize(Decimal("0.01")), formula=f.text,
                          operands=f.operands)
+    return contradicted or Check(figure, UNVERIFIABLE)
+
+
+def _contradicting(figure: Figure, sources: list[Source]) -> Check | None:
+    """A mismatch against the source that speaks to the same item, kind and year, if there is one."""
     about = [s for s in sources if dimension(s.uom) == figure.dimension and _same_kind(figure, s)
-             and names_same(figure.label, s)]
-    if about and figure.label:
-        best = max(about, key=lambda s: label_similarity(figure.label, s.label + s.measure))
-        return Check(figure, MISMATCH, expected=best.value, source=best)
-    return Check(figure, UNVERIFIABLE)
+             and names_same(figure.label, s) and (not figure.year or not s.year or figure.year == s.year)]
+    if not about or not figure.label:
+        return None
+    best = max(about, key=lambda s: label_similarity(figure.label, s.label + s.measure))
+    return Check(figure, MISMATCH, expected=best.value, source=best)
 
 
 def _same_kind(figure: Figure, source: Source) -> bool:
@@ -248,12 +266,12 @@ def _same_kind(figure: Figure, source: Source) -> bool:
     def budget(m: str) -> bool:
         return "预算" in m and not re.search(r"决算|完成|执行", m)
 
-    return budget(figure.measure) == budget(source.measure) or not figure.measure
+    return budget(figure.measure) == budget(source.measure) or figure.measure in ("", "金额")
 
 
-def check_text(text: str, sources: list[Source]) -> list[Check]:
+def check_text(text: str, sources: list[Source], strict: bool = False) -> list[Check]:
     formulas = _formulas(sources)
-    return [check_figure(f, sources, formulas) for f in find_figures(text)]
+    return [check_figure(f, sources, formulas, strict) for f in find_figures(text)]
 
 
 def _bigrams(text: str) -> set[str]:

@@ -86,3 +86,18 @@ def parse_number(text: str) -> tuple[Decimal | None, bool]:
 def squash(text: str) -> str:
     """Join text that a PDF wrapped inside a table cell ("机关事业单位基本养老保险缴\\n费支出")."""
     return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff，。、；：（）“”]) (?=[\u4e00-\u9fff，。、；：（）“”])")
+
+
+def unspace(line: str) -> str:
+    """Close up a line a PDF set letter-spaced (“江 苏 省 人 民 检 察 院”).
+
+    Only lines where most Chinese characters stand apart are touched; the single
+    space in “第一部分 单位概况” is the author's and stays.
+    """
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", line))
+    if cjk >= 4 and len(_SPACED.findall(line)) >= 0.6 * cjk:
+        return _SPACED.sub("", re.sub(r" {2,}", " ", line))
+    return line

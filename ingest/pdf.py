@@ -12,7 +12,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 
 from .errors import ReadError
-from .normalize import normalize
+from .normalize import normalize, unspace
 from .report import Report, Table
 from .structure import (Line, build_paragraphs, build_table, find_meta, skip_toc, table_title,
                         table_unit)
@@ -89,7 +89,7 @@ def read_pdf(path: str, display_path: str) -> Report:
             page_lines = body.extract_text_lines(y_tolerance=Y_TOLERANCE, return_chars=False)
             chars += sum(len(l["text"]) for l in page_lines)
             right = max((l["x1"] for l in page_lines), default=page.width)
-            spans = [(l["top"], l["bottom"], normalize(l["text"])) for l in page_lines]
+            spans = [(l["top"], l["bottom"], unspace(normalize(l["text"]))) for l in page_lines]
             for top, bottom, text in spans:
                 if any(b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes):
                     continue

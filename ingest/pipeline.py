@@ -22,7 +22,7 @@ from .store import Store
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
-READER_VERSION = b"juesuan-reader-7\0"
+READER_VERSION = b"juesuan-reader-8\0"
 
 
 @dataclass
