@@ -78,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give a text or a file")
     if args.command == "ask":
         from .ask import Assistant
+        from .llm import LLM
 
-        assistant = Assistant(args.store)
+        assistant = Assistant(args.store, llm=LLM.from_env())
         items = _jsonl(args.questions) if args.questions else [{"question": args.question}]
         for item in items:
             answer = assistant.ask(item["question"])

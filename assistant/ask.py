@@ -64,6 +64,11 @@ class Assistant:
             zh = translate(q) if english else q
             query = expand(zh)
             scope = find_scope(query, self.corpus, context)
+            words = [a for u in scope.units for a in short_names(u)]
+            terms = item_terms(query, sorted(words + scope.units, key=len, reverse=True))
+            if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
+                query = f"{query} {scope.item}"
+            scope.item = " ".join(terms) or scope.item
             timings["scope"] = _ms(started)
             draft = Draft(self.corpus, english)
             for k, clause in enumerate(_clauses(query)):
@@ -76,10 +81,10 @@ class Assistant:
                     break
             timings["compose"] = _ms(started) - timings["scope"]
             if self.llm is not None and not draft.refused:
-                draft = self.llm.rewrite(question, draft)
+                draft = self.llm.rewrite(q, draft)
                 timings["llm"] = _ms(started) - timings["scope"] - timings["compose"]
             answer = _verified(question, draft)
-            answer.scope = {"units": scope.units, "years": scope.years, "kind": scope.kind}
+            answer.scope = {"units": scope.units, "years": scope.years, "kind": scope.kind, "item": scope.item}
         answer.timings_ms = timings | {"total": _ms(started)}
         return answer
 
@@ -580,32 +585,42 @@ def _parts(query: str, words: list[str], joined: list[str]) -> list[str]:
 # ---------------------------------------------------------------- verification
 
 def _verified(question: str, draft: Draft) -> Answer:
-    """Check every figure of the draft; withdraw a sentence whose figure the sources contradict."""
+    """Check every figure of the draft; withdraw each sentence with a figure no cited source supports.
+
+    A contradicted figure is reported with the value its source gives; one no
+    source speaks to is reported as unverifiable. Neither is shown as if true.
+    """
+    names = sorted({a for c in draft.citations for a in short_names(c.unit)}, key=len, reverse=True)
     kept, withdrawn, shown = [], [], []
     for sentence in draft.sentences:
-        checks = check_text(sentence, draft.sources)
-        if any(c.status == MISMATCH for c in checks):
-            bad = [c for c in checks if c.status == MISMATCH]
+        checks = check_text(_without(sentence, names), draft.sources)
+        bad = [c for c in checks if c.status in (MISMATCH, UNVERIFIABLE)]
+        if bad:
             withdrawn.append(sentence)
-            for c in bad:
-                shown.append(ShownFigure(c.figure.text, c.figure.value, c.figure.unit, MISMATCH,
-                                         c.source.citation if c.source else None, c.formula, c.expected))
-            continue
-        kept.append(sentence)
-        for c in checks:
+        else:
+            kept.append(sentence)
+        for c in bad or checks:
             citation = c.source.citation if c.source else (c.operands[0].citation if c.operands else None)
             shown.append(ShownFigure(c.figure.text, c.figure.value, c.figure.unit, c.status, citation,
                                      c.formula, c.expected))
     text = "".join(kept)
-    if withdrawn:
-        corrections = [f for f in shown if f.status == MISMATCH]
-        text += "".join(f"（已撤回含错误数字“{f.text}”的句子；来源[{f.citation}]给出的是{f.expected}。）"
-                        for f in corrections)
+    for f in shown:
+        if f.status == MISMATCH:
+            text += f"（已撤回含错误数字“{f.text}”的句子；来源[{f.citation}]给出的是{f.expected}。）"
+        elif f.status == UNVERIFIABLE:
+            text += f"（已撤回含无法核实的数字“{f.text}”的句子。）"
     refused = draft.refused or not kept
     if not kept and not draft.refused:
-        text = "无法给出经核实的回答：草稿中的数字与引用来源不符，已撤回。" + text
+        text = "无法给出经核实的回答：草稿中的数字没有引用来源支持，已撤回。" + text
     return Answer(question=question, text=text, refused=refused, citations=draft.citations,
-                  figures=[f for f in shown], withdrawn=withdrawn)
+                  figures=shown, withdrawn=withdrawn)
+
+
+def _without(sentence: str, names: list[str]) -> str:
+    """The sentence without unit names, so that a figure's label names only its item (“三公经费”)."""
+    for name in names:
+        sentence = sentence.replace(name, "")
+    return sentence
 
 
 def _ms(started: float) -> float:

@@ -72,6 +72,7 @@ class Scope:
     years: list[int] = field(default_factory=list)
     kind: str = ""
     prior_year: bool = False                             # 去年/上年: the year before the report's
+    item: str = ""                                       # what the conversation is asking about
     docs: list[Document] = field(default_factory=list)   # documents in scope
 
 
@@ -142,6 +143,7 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
             and not re.search(r"完成|执行|决算|年初预算|全年预算|调整后预算", question):
         scope.kind = "预算"
     if default:
+        scope.item = default.item
         scope.units = scope.units or ([] if scope.unknown_unit else list(default.units))
         scope.years = scope.years or list(default.years)
         scope.kind = scope.kind or default.kind

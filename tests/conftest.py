@@ -29,6 +29,9 @@ def corpus_store(tmp_path_factory, embedder) -> Path:
     from ingest.pipeline import ingest
     from ingest.store import Store
 
+    reuse = os.environ.get("JUESUAN_TEST_STORE")  # a developer's already-built store, to iterate quickly
+    if reuse:
+        return Path(reuse)
     store_dir = tmp_path_factory.mktemp("store")
     store = Store(store_dir)
     summary = ingest([REPORTS], store, embedder)
