@@ -13,12 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunks import report_chunks
 from .embed import Embedder
 from .errors import ReadError
-from .facts import report_facts
-from .read import read_report
 from .store import Store
+from .worker import Reader
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
@@ -62,25 +60,37 @@ def ingest(paths: Iterable[Path], store: Store, embedder: Embedder,
            on_file: Callable[[Path, dict], None] | None = None) -> Summary:
     started = time.perf_counter()
     summary = Summary()
-    for path in walk(paths):
-        result = ingest_file(path, store, embedder)
-        summary.results.append(result)
-        if "reason" in result:
-            summary.failed.append({"file": str(path), "reason": result["reason"]})
-        else:
-            summary.documents += 1
-            summary.unchanged += result["status"] == "unchanged"
-            for key in ("pages", "tables", "rows", "facts", "chunks"):
-                setattr(summary, key, getattr(summary, key) + result[key])
-        if on_file:
-            on_file(path, result)
+    reader = Reader()
+    try:
+        for path in walk(paths):
+            result = ingest_file(path, store, embedder, reader)
+            _tally(summary, path, result)
+            if on_file:
+                on_file(path, result)
+    finally:
+        reader.close()
     summary.seconds = time.perf_counter() - started
     summary.store = store.totals()
     return summary
 
 
-def ingest_file(path: Path, store: Store, embedder: Embedder) -> dict:
-    """Ingest one file; the result says what was found, or why the file was refused."""
+def _tally(summary: Summary, path: Path, result: dict) -> None:
+    summary.results.append(result)
+    if "reason" in result:
+        summary.failed.append({"file": str(path), "reason": result["reason"]})
+        return
+    summary.documents += 1
+    summary.unchanged += result["status"] == "unchanged"
+    for key in ("pages", "tables", "rows", "facts", "chunks"):
+        setattr(summary, key, getattr(summary, key) + result[key])
+
+
+def ingest_file(path: Path, store: Store, embedder: Embedder, reader: Reader | None = None) -> dict:
+    """Ingest one file; the result says what was found, or why the file was refused.
+
+    The file is read in `reader`'s child process (a one-off reader when none is
+    given), so a hostile file can cost a time limit, never the process.
+    """
     result: dict = {"file": str(path), "name": path.name}
     if not path.exists():
         return result | {"reason": "no such file"}
@@ -94,13 +104,14 @@ def ingest_file(path: Path, store: Store, embedder: Embedder) -> dict:
         stored = store.counts_of(current[0])
         return result | {"status": "unchanged", **_counts(stored)}
     try:
-        report = read_report(path, path.name)
+        if reader is None:
+            with Reader() as own:
+                parsed = own.parse(path, path.name)
+        else:
+            parsed = reader.parse(path, path.name)
     except ReadError as exc:
         return result | {"reason": str(exc)}
-    except RecursionError:
-        return result | {"reason": "the file's structure is nested too deeply to read"}
-    facts = report_facts(report)
-    chunks = report_chunks(report)
+    report, facts, chunks = parsed.report, parsed.facts, parsed.chunks
     if not chunks:
         return result | {"reason": "no text or table rows were found"}
     vectors = _vectors([c.text for c in chunks], store, embedder)

@@ -1,8 +1,8 @@
 """Plain-text reports: prose lines, and tables as runs of tab-separated lines.
 
 Reports published as web text (the Sichuan 单位决算) come in UTF-8 or in the
-GB18030 family that Chinese Windows tools still write; the encoding is found by
-trying them in order, with a BOM taken at its word.
+GB18030 family that Chinese Windows tools still write; a BOM is taken at its
+word, then UTF-8 (allowing a few stray bytes), then GB18030.
 """
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ from .normalize import normalize
 from .report import Report, Table
 from .structure import Line, build_paragraphs, build_table, find_meta, heading_level, skip_toc, table_title
 
-_ENCODINGS = ("utf-8", "gb18030")
-
-
 def decode(data: bytes) -> str:
     """Decode report text, refusing bytes that are no text at all."""
     if not data.strip():
@@ -27,12 +24,18 @@ def decode(data: bytes) -> str:
             return data.decode(name)
     if b"\x00" in data[:4096]:
         raise ReadError("binary data, not text (NUL bytes); is the file type right?")
-    for name in _ENCODINGS:
-        try:
-            return data.decode(name)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError("text in an unknown encoding (neither UTF-8 nor GB18030/GBK)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    mostly_utf8 = data.decode("utf-8", errors="replace")
+    if mostly_utf8.count("\ufffd") <= max(3, len(mostly_utf8) // 200):
+        # a UTF-8 report with a few stray bytes (a pasted GBK fragment): keep the UTF-8, mark the rest
+        return mostly_utf8
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError("text in an unknown encoding (neither UTF-8 nor GB18030/GBK)") from None
 
 
 def read_text(data: bytes, display_path: str) -> Report:

@@ -1,0 +1,115 @@
+"""Reading untrusted files in a child process, under a time limit and a memory bound.
+
+Reports come from the public web and from staff uploads. A PDF with a pathological
+content stream can make a parser spin for minutes or allocate gigabytes; the
+ingestion run, and the web app that hosts it, must survive that. So files are
+read in a separate process with an address-space limit; one that overruns its
+time is killed and reported, and a fresh reader takes the next file. The child
+never imports torch: embedding happens in the parent on the reader's output.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chunks import report_chunks
+from .errors import ReadError
+from .facts import report_facts
+from .read import read_report
+from .report import Chunk, Fact, Report
+
+TIME_LIMIT = float(os.environ.get("JUESUAN_READ_SECONDS", "180"))
+MEMORY_LIMIT = int(os.environ.get("JUESUAN_READ_MEMORY_MB", "3072")) * 2**20
+
+
+@dataclass
+class Parsed:
+    report: Report
+    facts: list[Fact]
+    chunks: list[Chunk]
+
+
+def parse(path: Path, display: str) -> Parsed:
+    """Read, structure and split one file: everything before embedding."""
+    report = read_report(path, display)
+    return Parsed(report, report_facts(report), report_chunks(report))
+
+
+def _serve(requests, replies, memory_limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    while True:
+        job = requests.get()
+        if job is None:
+            return
+        path, display = job
+        try:
+            replies.put(("ok", parse(Path(path), display)))
+        except ReadError as exc:
+            replies.put(("refused", str(exc)))
+        except MemoryError:
+            replies.put(("refused", f"reading it needed more than {memory_limit // 2**20} MB; refused"))
+        except RecursionError:
+            replies.put(("refused", "the file's structure is nested too deeply to read"))
+        except Exception as exc:  # a parser bug on a hostile file must not stop the run
+            replies.put(("refused", f"the reader failed on this file ({type(exc).__name__}); it may be corrupt"))
+
+
+class Reader:
+    """A reader process reused across files, replaced when one file kills or hangs it."""
+
+    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT):
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self.context = mp.get_context("spawn")
+        self.process = None
+
+    def _start(self) -> None:
+        self.requests = self.context.Queue()
+        self.replies = self.context.Queue()
+        self.process = self.context.Process(target=_serve, args=(self.requests, self.replies, self.memory_limit),
+                                            daemon=True)
+        self.process.start()
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.process = None
+
+    def parse(self, path: Path, display: str) -> Parsed:
+        """The parsed file, or ReadError with the reason it could not be read in time and memory."""
+        if self.process is None or not self.process.is_alive():
+            self._start()
+        self.requests.put((str(path), display))
+        deadline = time.monotonic() + self.time_limit
+        while True:
+            try:
+                status, value = self.replies.get(timeout=0.5)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    self._stop()
+                    raise ReadError("the reader crashed on this file (out of memory or a parser fault)") from None
+                if time.monotonic() > deadline:
+                    self._stop()
+                    raise ReadError(f"reading took longer than {self.time_limit:.0f} s; stopped") from None
+        if status != "ok":
+            raise ReadError(value)
+        return value
+
+    def close(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.requests.put(None)
+            self.process.join(timeout=5)
+        self._stop()
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
