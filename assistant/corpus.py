@@ -80,46 +80,46 @@ class Corpus:
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the ledger (after staff add or remove a report)."""
-        rows = self.db.execute(
-            "SELECT doc_id, name, unit, year, kind, scope, region, pages FROM documents").fetchall()
-        titles: dict[str, set[str]] = {}
-        for doc_id, title in self.db.execute("SELECT DISTINCT doc_id, table_title FROM facts WHERE table_title != ''"):
-            titles.setdefault(doc_id, set()).add(title)
-        for doc_id, title in self.db.execute("SELECT DISTINCT doc_id, table_title FROM chunks WHERE table_title != ''"):
-            titles.setdefault(doc_id, set()).add(title)
-        self.documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ()))) for r in rows}
-        facts = []
-        for r in self.db.execute(
-                "SELECT id, doc_id, label, path, measure, value, uom, page, source, table_title, column_name,"
-                " section, year, span_start, span_end, unreadable FROM facts ORDER BY id"):
-            doc = self.documents.get(r[1])
-            if doc is None:
-                continue
-            facts.append(StoredFact(r[0], doc, r[2], tuple(json.loads(r[3])), r[4],
-                                    None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
-                                    r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15])))
-        self.facts = facts
-        self.joined_labels = sorted({name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
-                                     if re.search(r"和|与|及", name) and 4 <= len(name) <= 20},
-                                    key=len, reverse=True)
-        self.facts_by_source: dict[tuple[str, str], list[StoredFact]] = {}
+        """Re-read the ledger (after staff add or remove a report) as one consistent snapshot.
+
+        The reads run in one read transaction, so a report being written meanwhile
+        is seen whole or not at all, and the new state replaces the old in one step,
+        so a question being answered never mixes them.
+        """
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            rows = db.execute("SELECT doc_id, name, unit, year, kind, scope, region, pages FROM documents").fetchall()
+            titles: dict[str, set[str]] = {}
+            for table in ("facts", "chunks"):
+                for doc_id, title in db.execute(f"SELECT DISTINCT doc_id, table_title FROM {table} WHERE table_title != ''"):
+                    titles.setdefault(doc_id, set()).add(title)
+            documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ()))) for r in rows}
+            facts = [StoredFact(r[0], documents[r[1]], r[2], tuple(json.loads(r[3])), r[4],
+                                None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
+                                r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15]))
+                     for r in db.execute(
+                         "SELECT id, doc_id, label, path, measure, value, uom, page, source, table_title, column_name,"
+                         " section, year, span_start, span_end, unreadable FROM facts ORDER BY id")
+                     if r[1] in documents]
+            chunks = [StoredChunk(r[0], documents[r[1]], *r[2:])
+                      for r in db.execute("SELECT chunk_id, doc_id, text, kind, page, section, table_title, row_label"
+                                          " FROM chunks ORDER BY doc_id, seq")
+                      if r[1] in documents]
+        finally:
+            db.execute("COMMIT")
+        by_source: dict[tuple[str, str], list[StoredFact]] = {}
         for f in facts:
-            self.facts_by_source.setdefault((f.doc.doc_id, f.source), []).append(f)
-        self.chunks = [StoredChunk(r[0], self.documents[r[1]], *r[2:])
-                       for r in self.db.execute("SELECT chunk_id, doc_id, text, kind, page, section,"
-                                                " table_title, row_label FROM chunks ORDER BY doc_id, seq")
-                       if r[1] in self.documents]
-        self.__dict__.pop("chunk_index", None)
-        self.__dict__.pop("bm25", None)
+            by_source.setdefault((f.doc.doc_id, f.source), []).append(f)
+        joined = sorted({name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
+                         if re.search(r"和|与|及", name) and 4 <= len(name) <= 20}, key=len, reverse=True)
+        chunk_index = {c.chunk_id: c for c in chunks}
+        self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, joined_labels=joined,
+                             chunks=chunks, chunk_index=chunk_index)
 
     @cached_property
     def chroma(self):
         return collection(chroma_client(self.dir))
-
-    @cached_property
-    def chunk_index(self) -> dict[str, StoredChunk]:
-        return {c.chunk_id: c for c in self.chunks}
 
     def units(self) -> list[str]:
         return sorted({d.unit for d in self.documents.values()})

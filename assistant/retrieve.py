@@ -52,18 +52,19 @@ class Retriever:
         self.refresh()
 
     def refresh(self) -> None:
-        teach(sorted({re.sub(r"^\d+\s*", "", f.label) for f in self.corpus.facts if f.table}))
-        chunks = self.corpus.chunks
-        self.chunk_bm25 = BM25Okapi([tokens(c.text) for c in chunks]) if chunks else None
-        facts = self.corpus.facts
-        self.fact_bm25 = BM25Okapi([tokens(f.text) for f in facts]) if facts else None
+        """Index the corpus's current snapshot; the indexes and the lists they rank are swapped together."""
+        facts, chunks = self.corpus.facts, self.corpus.chunks
+        teach(sorted({re.sub(r"^\d+\s*", "", f.label) for f in facts if f.table}))
+        chunk_bm25 = BM25Okapi([tokens(c.text) for c in chunks]) if chunks else None
+        fact_bm25 = BM25Okapi([tokens(f.text) for f in facts]) if facts else None
+        self.__dict__.update(_facts=facts, _chunks=chunks, chunk_bm25=chunk_bm25, fact_bm25=fact_bm25)
 
     def facts(self, query: str, doc_ids: set[str]) -> list[tuple[StoredFact, float]]:
         """Facts in scope ranked by how well their label, measure and table match the query."""
         if self.fact_bm25 is None:
             return []
         scores = self.fact_bm25.get_scores(tokens(query))
-        ranked = [(f, float(s)) for f, s in zip(self.corpus.facts, scores) if s > 0 and f.doc.doc_id in doc_ids]
+        ranked = [(f, float(s)) for f, s in zip(self._facts, scores) if s > 0 and f.doc.doc_id in doc_ids]
         return sorted(ranked, key=lambda x: -x[1])
 
     def chunks(self, query: str, doc_ids: set[str], k: int = 8) -> list[Hit]:
@@ -71,12 +72,13 @@ class Retriever:
         if self.chunk_bm25 is None or not doc_ids:
             return []
         scores = self.chunk_bm25.get_scores(tokens(query))
-        lexical = sorted((i for i, c in enumerate(self.corpus.chunks) if c.doc.doc_id in doc_ids and scores[i] > 0),
+        chunks = self._chunks
+        lexical = sorted((i for i, c in enumerate(chunks) if c.doc.doc_id in doc_ids and scores[i] > 0),
                          key=lambda i: -scores[i])[:50]
         fused: dict[str, float] = {}
         by_id: dict[str, StoredChunk] = {}
         for rank, i in enumerate(lexical):
-            c = self.corpus.chunks[i]
+            c = chunks[i]
             fused[c.chunk_id] = fused.get(c.chunk_id, 0) + 1 / (RRF_K + rank + 1)
             by_id[c.chunk_id] = c
         vector = self.embedder.query(query)
