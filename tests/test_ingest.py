@@ -159,3 +159,36 @@ def _scanned_pdf(path: Path) -> None:
     image = Image.new("RGB", (600, 800), "white")
     ImageDraw.Draw(image).rectangle((50, 50, 550, 120), outline="black")
     image.save(path, "PDF")
+
+
+def test_queries_during_ingestion_see_whole_reports(tmp_path):
+    """A reader re-reading the store while files are being written sees each report whole or not at all."""
+    from assistant.corpus import Corpus
+
+    corpus_dir = tmp_path / "in"
+    corpus_dir.mkdir()
+    for i in range(3):
+        text = SICHUAN.read_text(encoding="utf-8").replace("四川省农民工服务中心", f"四川省并发中心{i}")
+        (corpus_dir / f"copy{i}.txt").write_text(text, encoding="utf-8")
+    from ingest.worker import parse
+
+    whole = [parse(corpus_dir / f"copy{i}.txt", f"copy{i}.txt") for i in range(3)]
+    expected = {(len(p.facts), len(p.chunks)) for p in whole}
+    store_dir = tmp_path / "store"
+    Store(store_dir).close()
+    proc = subprocess.Popen([sys.executable, "-m", "ingest", str(corpus_dir), "--store", str(store_dir)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = set()
+    corpus = Corpus(store_dir)
+    deadline = time.time() + 600
+    while proc.poll() is None and time.time() < deadline:
+        corpus.reload()
+        for doc_id, doc in corpus.documents.items():
+            # every visible report has all of its facts and chunks
+            counts = (sum(1 for f in corpus.facts if f.doc is doc), sum(1 for c in corpus.chunks if c.doc is doc))
+            assert counts in expected
+            seen.add(doc_id)
+        time.sleep(0.2)
+    assert proc.wait(timeout=60) == 0
+    corpus.reload()
+    assert len(corpus.documents) == 3 and seen
