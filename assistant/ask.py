@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer, ShownFigure
-from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
+from .compose import (CHANGE, REASON, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredFact, short_names
 from .retrieve import Retriever, tokens
@@ -25,7 +25,6 @@ from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
 
 MAX_QUESTION = 300
 _PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
-_REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
 _UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出|没有执行|未执行|没执行")
 _RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
 _EACH = re.compile(r"各|分别|和|以及")
@@ -136,7 +135,7 @@ class Assistant:
         if len(facts) > 1 and not scope.units:
             draft.say(f"问题未指明单位，以上列出语料中有此数据的{len(facts)}份报告。",
                       f"The question names no unit, so each of the {len(facts)} reports that has this figure is listed.")
-        if _REASON.search(query):
+        if REASON.search(query):
             _reasons(draft, facts[0], corpus, query)
 
     def _items(self, draft: Draft, query: str, scope: Scope, parts: list[str], words: list[str]) -> None:
@@ -551,7 +550,7 @@ def _clauses(query: str) -> list[str]:
     """
     pieces = [p for p in re.split(r"[，,？?；;]", query) if p.strip()]
     asking = [p for p in pieces if _ASKS.search(p)]
-    if len(asking) < 2 or _REASON.search(query):
+    if len(asking) < 2 or REASON.search(query):
         return [query]
     lead = query[:query.find(asking[0])]
     clauses = [lead + asking[0]]

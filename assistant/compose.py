@@ -25,7 +25,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
-_REASON_WORDS = re.compile(r"为什么|为何|原因|why")
+REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
 _OWNED = re.compile(r"有几|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
@@ -204,7 +204,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 1.5
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):
             exact *= 2.0  # the 绩效自评表 of the project the question names
-        if _REASON_WORDS.search(query) and not fact.table:
+        if REASON.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
         s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
         per_doc.setdefault(fact.doc.doc_id, []).append((fact, s))
