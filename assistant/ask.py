@@ -107,6 +107,8 @@ class Assistant:
         if not docs:
             return _refuse_item(draft, terms, scope, corpus)
         facts = [per_doc[d][0][0] for d in docs]
+        if "辆" in query and not any(f.uom == "辆" for f in facts):
+            return _refuse_item(draft, ["公务用车数量"], scope, corpus)
         missing = _missing_table(query, scope)
         if missing:
             return _refuse_table(draft, missing, scope)

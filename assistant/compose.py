@@ -26,7 +26,7 @@ CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
 REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
-_OWNED = re.compile(r"有几|共有|拥有|保有|实有")
+_OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
 

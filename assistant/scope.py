@@ -73,6 +73,7 @@ class Scope:
     kind: str = ""
     prior_year: bool = False                             # 去年/上年: the year before the report's
     item: str = ""                                       # what the conversation is asking about
+    report_scope: str = ""                               # 部门 | 单位 when the question says which report
     docs: list[Document] = field(default_factory=list)   # documents in scope
 
 
@@ -142,6 +143,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \
             and not re.search(r"完成|执行|决算|年初预算|全年预算|调整后预算", question):
         scope.kind = "预算"
+    scope.report_scope = "部门" if re.search(r"部门(预算|决算)", question) else \
+        "单位" if re.search(r"单位(预算|决算)", question) else ""
     if default:
         scope.item = default.item
         scope.units = scope.units or ([] if scope.unknown_unit else list(default.units))
@@ -167,5 +170,7 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
 
 
 def _docs(corpus: Corpus, scope: Scope) -> list[Document]:
-    return [d for d in corpus.documents.values()
+    docs = [d for d in corpus.documents.values()
             if (not scope.units or d.unit in scope.units) and (not scope.kind or d.kind == scope.kind)]
+    # “部门预算” picks the department's report where a unit also publishes a 单位预算
+    return [d for d in docs if d.scope == scope.report_scope] or docs if scope.report_scope else docs

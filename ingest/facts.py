@@ -127,8 +127,14 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_LISTED = re.compile(rf"\d\s*(?:{UNITS})、")
+
+
 def _measure_and_label(clause: str, uom: str, kind: str) -> tuple[str, str]:
     """What the figure measures, and the subject the clause names, if any."""
+    listed = list(_LISTED.finditer(clause))
+    if listed:  # “部级领导干部用车0辆、主要领导干部用车0辆”: each item after the previous figure
+        clause = clause[listed[-1].end():]
     measure = ""
     for pattern, name in _MEASURES:
         if pattern.search(clause):

@@ -187,6 +187,8 @@ def _header_paths(rows: list[list[str]], width: int) -> list[str]:
         parts: list[str] = []
         for r in levels:
             t = r[c] if c < len(r) else ""
+            if re.search(r"编制(单位|部门)[:：]|^单位[:：]", t):
+                continue  # the form's 编制单位/单位 line, printed inside the header grid
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         paths.append(" › ".join(parts))
