@@ -38,6 +38,8 @@ def http_status(url: str, method: str = "GET", data: bytes | None = None) -> int
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except urllib.error.URLError:
+        return 0    # not listening (yet)
 
 
 @contextlib.contextmanager

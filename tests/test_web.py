@@ -87,8 +87,19 @@ def assert_no_script_ran(page) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined"
 
 
-def test_answer_shows_figure_status_and_highlighted_source(page):
+WATCH_STREAM = """() => {
+  window.__streamed = false;
+  new MutationObserver(() => {
+    const partial = document.querySelector('.jq-pending .jq-a .jq-text');
+    if (partial && partial.innerText.includes('31.13')) window.__streamed = true;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_answer_streams_then_shows_figure_status_and_highlighted_source(page):
+    page.evaluate(WATCH_STREAM)
     turn = ask(page, "四川省农民工服务中心2022年三公经费是多少？")
+    assert page.evaluate("window.__streamed"), "the answer was not shown progressively"
     answer = turn.locator(".jq-a")
     assert "31.13" in answer.inner_text()
     assert "✓已核实" in answer.locator(".jq-badge.jq-ok").first.inner_text()
@@ -145,7 +156,7 @@ def test_html_in_a_question_is_shown_not_run(page):
 
 
 def test_example_questions_come_from_the_corpus_and_ask_themselves(page):
-    example = page.locator("#jq-examples button").first
+    example = page.locator("#jq-examples button").filter(has_text="是多少").first
     question = example.inner_text()
     assert re.search(r"20\d\d年", question)
     example.click()
@@ -183,12 +194,17 @@ def test_staff_upload_is_answered_and_its_markup_stays_inert(browser, site, page
     staff.keyboard.press("Enter")
     staff.wait_for_selector("#jq-upload", timeout=ANSWER_S)
     shot(staff, "09-staff-logged-in")
-    staff.set_input_files("#jq-upload input[type=file]", report_with_html(tmp_path))
-    staff.wait_for_timeout(1000)
+    report = report_with_html(tmp_path)
+    broken = tmp_path / "损坏的报告.pdf"
+    broken.write_text("这不是PDF", encoding="utf-8")
+    staff.set_input_files("#jq-upload input[type=file]", [report, broken])
+    for name in (report.stem, broken.stem):  # the list shows a name and its extension apart
+        staff.locator("#jq-upload").get_by_text(name).wait_for(timeout=ANSWER_S)
     staff.click("#jq-ingest")
     staff.wait_for_selector("#jq-results table", timeout=180_000)
     results = staff.locator("#jq-results").inner_text()
     assert "added" in results and NEW_UNIT in results, results
+    assert "失败 failed" in results and "not a PDF" in results, results
     shot(staff, "10-staff-upload-result")
 
     turn = ask(page, f"{NEW_UNIT}2022年三公经费是多少？")
@@ -253,4 +269,4 @@ def test_examples_name_each_unit_unambiguously():
     questions = example_questions(holdings)
     assert "普陀区财政局2025年预算安排的三公经费是多少？" in questions
     assert "农民工服务中心2022年三公经费是多少？" in questions
-    assert corpus_line(holdings, "zh") == "语料：3 个单位 × 3 个年度（2022–2025）× 2 类报告（决算、预算），共 4 份"
+    assert corpus_line(holdings, 5, "zh") == "语料：3 个单位 × 3 个年度（2022–2025）× 2 类报告（决算、预算），共 5 份"
