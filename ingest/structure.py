@@ -79,6 +79,21 @@ def skip_toc(lines: list[Line]) -> list[Line]:
     return out
 
 
+_ADDRESSES_ASSISTANT = re.compile(
+    r"忽略(之前|以上|上述|前面|先前)?的?(所有|全部)?(指令|指示|规则|要求|提示)|"
+    r"(回答|答复)任何问题时|你(现在)?(必须|应当|要)(回答|说|输出)|作为(AI|人工智能|助手|语言模型)|"
+    r"ignore (all )?(previous|prior|above) (instructions|prompts)|system prompt", re.IGNORECASE)
+
+
+def addresses_assistant(text: str) -> bool:
+    """A paragraph written to an AI assistant rather than to the report's readers (prompt injection).
+
+    No 决算 or 预算 says “忽略之前的指令”; such a paragraph is kept out of the facts
+    and chunks, so that neither the answerer nor a model ever reads it as a source.
+    """
+    return _ADDRESSES_ASSISTANT.search(text) is not None
+
+
 def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """Rejoin wrapped lines into paragraphs and place each under its headings."""
     paragraphs: list[Paragraph] = []
@@ -92,7 +107,7 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
     def flush() -> None:
         nonlocal buf, buf_page
         text = "".join(buf).strip()
-        if text:
+        if text and not addresses_assistant(text):
             paragraphs.append(Paragraph(text=text, page=buf_page, section=section()))
         buf, buf_page = [], None
 
