@@ -7,10 +7,8 @@ concurrently rather than one after another.
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -20,15 +18,18 @@ from ingest.pipeline import ingest
 from ingest.store import Store
 
 from .corpus import SICHUAN
+from .stub_server import StubServer
 
 SCALE = 2.5     # the stub's vectors are not unit length; the client must normalise them
 HOLD_S = 0.2    # each request stays open this long, so concurrent batches overlap for certain
 
 
-class StubEmbeddings:
+class StubEmbeddings(StubServer):
     """POST /v1/embeddings → the local model's vectors for exactly the texts sent."""
 
     def __init__(self, embedder: Embedder, status: int = 200):
+        self.embedder = embedder
+        self.status = status
         self.inputs: list[str] = []
         self.auth: set[str] = set()
         self.models: set[str] = set()
@@ -37,57 +38,29 @@ class StubEmbeddings:
         self.max_in_flight = 0
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
-        stub = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with stub._lock:
-                    stub.requests += 1
-                    stub.in_flight += 1
-                    stub.max_in_flight = max(stub.max_in_flight, stub.in_flight)
-                    stub.inputs += body["input"]
-                    stub.auth.add(self.headers.get("Authorization", ""))
-                    stub.models.add(body["model"])
-                try:
-                    time.sleep(HOLD_S)
-                    if status != 200:
-                        return self._send(status, {"error": {"message": "invalid api key"}})
-                    with stub._model_lock:  # the prefixes are in the texts: encode them as sent
-                        vectors = embedder.model.encode(body["input"], convert_to_numpy=True) * SCALE
-                    data = [{"object": "embedding", "index": i, "embedding": v.tolist()}
-                            for i, v in reversed(list(enumerate(vectors)))]  # out of order on purpose
-                    self._send(200, {"object": "list", "data": data, "model": body["model"],
-                                     "usage": {"prompt_tokens": 1, "total_tokens": 1}})
-                finally:
-                    with stub._lock:
-                        stub.in_flight -= 1
-
-            def _send(self, code: int, payload: dict) -> None:
-                raw = json.dumps(payload).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self) -> StubEmbeddings:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def respond(self, body: dict, headers) -> tuple[int, dict]:
+        with self._lock:
+            self.requests += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.inputs += body["input"]
+            self.auth.add(headers.get("Authorization", ""))
+            self.models.add(body["model"])
+        try:
+            time.sleep(HOLD_S)
+            if self.status != 200:
+                return self.status, {"error": {"message": "invalid api key"}}
+            with self._model_lock:  # the prefixes are in the texts: encode them as sent
+                vectors = self.embedder.model.encode(body["input"], convert_to_numpy=True) * SCALE
+            data = [{"object": "embedding", "index": i, "embedding": v.tolist()}
+                    for i, v in reversed(list(enumerate(vectors)))]  # out of order on purpose
+            return 200, {"object": "list", "data": data, "model": body["model"],
+                         "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
