@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
