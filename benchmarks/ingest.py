@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -199,12 +200,17 @@ def report(results: dict, batching: dict) -> str:
     ours, theirs = per(project), per(naive)
     summary_rows = [[n, a, b, f"{a / b:.2f}" if b else "—"] for n, a, b in zip(names, ours, theirs)]
     check = project.get("pipeline_check", {})
+    per_file = [sum(a["seconds"].values()) / sum(b["seconds"].values())
+                for a, b in zip(project["files"], naive["files"]) if "failed" not in a and "failed" not in b]
     return "\n\n".join([
         table(f"ingestion time by stage, seconds (project | naive; embedder batching {batching or 'as shipped'})",
               ["stage", "project s", "share", "naive s", "share", "project/naive"], stage_rows),
         table("throughput and memory", ["", "project", "naive", "ratio"], summary_rows),
         f"pages: {pages} PDF pages in {project['documents']} documents; refused by the project: "
         f"{', '.join(project['failed']) or 'none'}\n"
+        f"project/naive time per file: median {statistics.median(per_file):.2f}× over {len(per_file)} files "
+        f"(robust to a burst of load from other processes; the totals are not)\n"
+        f"load average before/after: {results['load'][0]:.1f} / {results['load'][1]:.1f}\n"
         f"check: ingest() over the benchmark's store found {check.get('unchanged')} of "
         f"{check.get('documents')} documents unchanged"])
 
@@ -219,7 +225,8 @@ def main(argv: list[str] | None = None) -> None:
     for key in ("CHROMA_HOST", "CHROMA_PORT", "EMBED_BASE_URL"):  # the benchmark's stores stay local and temporary
         os.environ.pop(key, None)
     batching = {k: v for k, v in (("batch", args.batch), ("spread", args.spread)) if v is not None}
-    results = run(args.corpus, batching)
+    before = os.getloadavg()[0]
+    results = run(args.corpus, batching) | {"load": (before, os.getloadavg()[0])}
     print(report(results, batching))
     write_json(args.json, {"corpus": str(args.corpus), "batching": batching} | results)
 
