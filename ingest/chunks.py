@@ -1,14 +1,21 @@
 """Retrieval chunks that still say what they are about when read alone.
 
 Prose chunks never cross a section boundary and start with the report and the
-section path; a table becomes one chunk per row that repeats the table title,
-its unit and the column headers, so "84.62" is never found without "办公费".
+innermost heading (the full section path stays in the chunk's `section`; in the
+text it was a third of a prose chunk's tokens). A table becomes chunks of consecutive rows under the table
+title, its unit and one line of column headers; each row is one line with its
+label first, so "84.62" is never found without "办公费". Rows are grouped rather
+than chunked one by one because embedding is most of the cost of ingestion: a
+chunk per row repeated the heading and the headers on every row (1.7× the
+tokens of the page text) in texts too short to batch well. For the same reason
+a row names its 类/款 ancestry only when the chunk does not already show it, and
+columns empty in every row (经营收入 of an office) are left out.
 """
 from __future__ import annotations
 
 import re
 
-from .report import Chunk, Meta, Paragraph, Report, Table
+from .report import Chunk, Meta, Paragraph, Report, Row, Table
 
 MAX_CHARS = 480
 
@@ -40,7 +47,7 @@ def prose_chunks(report: Report) -> list[Chunk]:
         if not group:
             return
         section = " › ".join(group[0].section)
-        prefix = f"{head}{section}\n" if section else f"{head}\n"
+        prefix = f"{head}{group[0].section[-1]}\n" if section else f"{head}\n"
         body = ""
         page = group[0].page
         for p in group:
@@ -68,18 +75,36 @@ def table_chunks(report: Report, table: Table) -> list[Chunk]:
     head = _heading(report.meta)
     unit = f"（单位：{table.unit}）" if table.unit else ""
     about = f"{table.context}\n" if table.context else ""
+    prefix = f"{head}{table.title}{unit}\n{about}"
+    page = table.pages[0] if table.pages else None
     if not table.rows:
-        return [Chunk(text=f"{head}{table.title}{unit}\n{about}（本表无数据）", kind="row",
-                      page=table.pages[0] if table.pages else None, section=table.context,
+        return [Chunk(text=f"{prefix}（本表无数据）", kind="table", page=page, section=table.context,
                       table=table.title)]
-    chunks = []
+    columns = [c for c in table.columns if any(c in r.cells and r.cells[c].text for r in table.rows)]
+    prefix += "项目｜" + "｜".join(columns) + "\n"
+    chunks: list[Chunk] = []
+    group: list[tuple[str, Row]] = []
+
+    def flush() -> None:
+        if group:
+            labels = group[0][1].label + (f" … {group[-1][1].label}" if len(group) > 1 else "")
+            chunks.append(Chunk(text=prefix + "\n".join(line for line, _ in group), kind="table",
+                                page=group[0][1].page, section=table.context, table=table.title, row=labels))
+            group.clear()
+
+    def line(row: Row, shown: set[str]) -> str:
+        ancestry = [p for p in row.path[:-1] if p not in shown]
+        label = " › ".join([*ancestry, row.label])
+        return label + "｜" + "｜".join(row.cells[c].text if c in row.cells else "" for c in columns)
+
     for row in table.rows:
-        cells = "；".join(f"{col}：{cell.text}" for col, cell in row.cells.items() if cell.text)
-        path = " › ".join(row.path[:-1])
-        label = f"{path} › {row.label}" if path else row.label
-        text = f"{head}{table.title}{unit}\n{about}{label}｜{cells}"
-        chunks.append(Chunk(text=text, kind="row", page=row.page, section=table.context,
-                            table=table.title, row=row.label))
+        shown = {p for _, r in group for p in r.path}
+        text = line(row, shown)
+        if group and (sum(len(g) + 1 for g, _ in group) + len(text) > MAX_CHARS or row.page != group[0][1].page):
+            flush()
+            text = line(row, set())
+        group.append((text, row))
+    flush()
     return chunks
 
 

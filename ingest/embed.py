@@ -10,7 +10,7 @@ spend under a tenth (benchmarks/embed.py measures the difference).
 
 Setting EMBED_BASE_URL sends the texts to an OpenAI-compatible `/embeddings`
 endpoint instead (EMBED_MODEL names the model, EMBED_API_KEY is sent as a
-bearer token), so that ingesting thousands of reports can use a shared
+bearer token, EMBED_BATCH caps the texts per request for servers with a lower limit), so that ingesting thousands of reports can use a shared
 embedding server rather than the two cores of the machine ingesting. The e5
 prefixes are applied here, not by the server, because an OpenAI-style server
 embeds exactly the text it is given.
@@ -60,7 +60,8 @@ class RemoteEmbeddings:
         if not base:
             return None
         return cls(base, os.environ.get("EMBED_MODEL", "").strip() or DEFAULT_REMOTE_MODEL,
-                   os.environ.get("EMBED_API_KEY", "").strip())
+                   os.environ.get("EMBED_API_KEY", "").strip(),
+                   batch=int(os.environ.get("EMBED_BATCH", "").strip() or REMOTE_BATCH))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors in the order of `texts`, whatever scale the server returns."""

@@ -20,7 +20,7 @@ from .worker import Reader
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
-READER_VERSION = b"juesuan-reader-11\0"
+READER_VERSION = b"juesuan-reader-12\0"
 
 
 @dataclass

@@ -95,8 +95,8 @@ class Chunk:
     """A piece of text for retrieval; `text` already carries its context heading."""
 
     text: str
-    kind: str                         # prose | row
-    page: int | None
+    kind: str                         # prose | table
+    page: int | None                  # where the chunk starts
     section: str = ""
     table: str = ""
-    row: str = ""
+    row: str = ""                     # a table chunk's rows, "first … last"

@@ -21,6 +21,7 @@ from .corpus import SICHUAN
 from .stub_server import StubServer
 
 SCALE = 2.5     # the stub's vectors are not unit length; the client must normalise them
+BATCH = 8       # texts per request, small so that one report makes several concurrent requests
 HOLD_S = 0.2    # each request stays open this long, so concurrent batches overlap for certain
 
 
@@ -73,6 +74,7 @@ def test_ingest_through_remote_endpoint_matches_local(embedder, tmp_path, monkey
         monkeypatch.setenv("EMBED_BASE_URL", stub.base_url)
         monkeypatch.setenv("EMBED_MODEL", "e5-small-test")
         monkeypatch.setenv("EMBED_API_KEY", "sk-test")
+        monkeypatch.setenv("EMBED_BATCH", str(BATCH))
         remote = Embedder()
         assert remote.remote is not None and remote.dim == embedder.dim
         store = Store(tmp_path / "store")
@@ -85,7 +87,7 @@ def test_ingest_through_remote_endpoint_matches_local(embedder, tmp_path, monkey
     texts = stored["documents"]
     got = np.array(stored["embeddings"], dtype=np.float32)
     want = embedder.passages(texts)
-    assert len(texts) == summary.chunks > 2 * 32  # enough chunks for several batches
+    assert len(texts) == summary.chunks > 2 * BATCH  # enough chunks for several batches
     assert _cosines(got, want).min() >= 0.999
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-3)
     assert _cosines(query[None], embedder.query("四川省农民工服务中心2022年三公经费是多少？")[None])[0] >= 0.999
