@@ -49,7 +49,7 @@ def check_claim(claim: str, corpus: Corpus) -> ClaimResult:
     docs = {d.doc_id for d in scope.docs} if scope.units or scope.years else set(corpus.documents)
     text = _subject_text(claim, scope.units)
     labels = {f.label for f in find_figures(text) if f.label}
-    in_scope = [_source(f) for f in corpus.facts if f.doc.doc_id in docs and f.value is not None]
+    in_scope = [_source(f) for d, facts in corpus.facts_by_doc.items() if d in docs for f in facts if f.value is not None]
     sources = [s for s in in_scope if any(names_same(l, s) or names_same(l, _named(s)) for l in labels)]
     checks = check_text(text, sources, strict=True)
     for k, check in enumerate(checks):

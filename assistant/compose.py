@@ -232,7 +232,7 @@ def companion(corpus: Corpus, fact: StoredFact, measures: tuple[str, ...]) -> St
                    if o is not fact and o.measure in measures and o.uom in ("万元", "元", "亿元", fact.uom)]
     if in_sentence:
         return next((o for o in in_sentence if o.label == fact.label), in_sentence[0])
-    same_doc = [f for f in corpus.facts if f.doc.doc_id == fact.doc.doc_id and f.measure in measures
+    same_doc = [f for f in corpus.facts_by_doc[fact.doc.doc_id] if f.measure in measures
                 and f.label == fact.label and f.value is not None]
     same_doc.sort(key=lambda f: measures.index(f.measure))
     return same_doc[0] if same_doc else None
@@ -253,8 +253,8 @@ def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, question: 
     label_terms = [t for t in tokens(subject(fact)) if len(t) >= 2 and t not in GENERIC] or [subject(fact)]
     asked = _bigrams(question)
     found = []
-    for chunk in corpus.chunks:
-        if chunk.doc.doc_id != doc.doc_id or chunk.kind != "prose":
+    for chunk in corpus.chunks_by_doc[doc.doc_id]:
+        if chunk.kind != "prose":
             continue
         body = chunk.text.split("\n", 1)[-1]
         sentences = re.split(r"(?<=[。；])", body)

@@ -109,13 +109,19 @@ class Corpus:
         finally:
             db.execute("COMMIT")
         by_source: dict[tuple[str, str], list[StoredFact]] = {}
+        by_doc: dict[str, list[StoredFact]] = {d: [] for d in documents}
         for f in facts:
             by_source.setdefault((f.doc.doc_id, f.source), []).append(f)
+            by_doc[f.doc.doc_id].append(f)
+        chunks_by_doc: dict[str, list[StoredChunk]] = {d: [] for d in documents}
+        for c in chunks:
+            chunks_by_doc[c.doc.doc_id].append(c)
         joined = sorted({name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
                          if re.search(r"和|与|及", name) and 4 <= len(name) <= 20}, key=len, reverse=True)
         chunk_index = {c.chunk_id: c for c in chunks}
-        self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, joined_labels=joined,
-                             chunks=chunks, chunk_index=chunk_index)
+        self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, facts_by_doc=by_doc,
+                             joined_labels=joined, chunks=chunks, chunks_by_doc=chunks_by_doc,
+                             chunk_index=chunk_index)
 
     @cached_property
     def chroma(self):
