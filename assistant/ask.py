@@ -18,12 +18,13 @@ from pathlib import Path
 from .answer import Answer, ShownFigure
 from .compose import (CHANGE, REASON, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
-from .corpus import Corpus, StoredFact, short_names
+from .corpus import Corpus, StoredChunk, StoredFact, short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
 from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
 
 MAX_QUESTION = 300
+NEAREST = 2  # passages named when a question is refused for want of the item
 _PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
 _UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出|没有执行|未执行|没执行")
 _RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
@@ -105,7 +106,10 @@ class Assistant:
         per_doc = pick(self.retriever, query, scope, terms)
         docs = best_docs(per_doc)
         if not docs:
-            return _refuse_item(draft, terms, scope, corpus)
+            asked = " ".join(terms)  # the item alone: the unit's name and the year would match every passage
+            nearest = [h.chunk for h in self.retriever.chunks(asked, {d.doc_id for d in scope.docs}, k=NEAREST)
+                       if h.corroborated]
+            return _refuse_item(draft, terms, scope, corpus, nearest)
         facts = [per_doc[d][0][0] for d in docs]
         if "辆" in query and not any(f.uom == "辆" for f in facts):
             return _refuse_item(draft, ["公务用车数量"], scope, corpus)
@@ -231,18 +235,19 @@ def _twin(corpus: Corpus, fact: StoredFact) -> tuple[StoredFact | None, bool]:
     name = subject(fact).removesuffix("合计")
     if len(name) < 2 or fact.value is None:
         return None, True
-    for other in corpus.facts:
-        if (other.doc.doc_id == fact.doc.doc_id and bool(other.table) != bool(fact.table)
+    same_doc = corpus.facts_by_doc[fact.doc.doc_id]
+    for other in same_doc:
+        if (bool(other.table) != bool(fact.table)
                 and other.value == fact.value and other.uom == fact.uom and name[:4] in other.source):
             return other, True
     if fact.uom == "%":
         return None, True
-    for other in corpus.facts:
+    for other in same_doc:
         other_name = subject(other).removesuffix("合计")
         if other.table:  # 《财政拨款收入支出决算总表》「总计」 is the prose's 财政拨款收入支出总计
             titled = re.sub(r"(决算|预算)?(总)?表.*$", "", other.table) + other_name
             other_name = titled if titled == name else other_name
-        if (other.doc.doc_id == fact.doc.doc_id and bool(other.table) != bool(fact.table)
+        if (bool(other.table) != bool(fact.table)
                 and other.value is not None and other.uom == fact.uom and other_name == name
                 and other.measure not in CHANGE and "预算" not in other.measure + other.column
                 and "上年" not in other.measure + other.column and other.value != fact.value):
@@ -510,15 +515,36 @@ def _refuse_scope(draft: Draft, scope: Scope, corpus: Corpus, reason: str = "") 
               f"{', '.join(scope.units) or 'any unit'}. It holds: {held}.")
 
 
-def _refuse_item(draft: Draft, terms: list[str], scope: Scope, corpus: Corpus) -> None:
+def _refuse_item(draft: Draft, terms: list[str], scope: Scope, corpus: Corpus,
+                 nearest: list[StoredChunk] = ()) -> None:
+    """Refuse, and say what the reports hold: their tables, and the passages closest to the question.
+
+    The closest passages come from hybrid retrieval (BM25 + e5): no fact names the
+    item, but a passage that both rankings put near the top is likely what a
+    differently worded question was after, so the user knows where to look or what
+    to ask. A passage only the dense ranking found is not named: e5 ranks some
+    passage first for any question at all.
+    """
     draft.refused = True
     docs = scope.docs[:3]
-    tables = sorted({f.table for f in corpus.facts if f.doc in docs and f.table})[:8]
+    tables = sorted({f.table for d in docs for f in corpus.facts_by_doc[d.doc_id] if f.table})[:8]
     what = "、".join(terms) or "所问项目"
     where = "、".join(who(d) for d in docs)
     draft.say(f"在{where}中没有找到关于“{what}”的数据，无法回答。这些报告包含：{'、'.join(tables)}等。",
               f"No figure about “{what}” was found in {where}, so this cannot be answered. These reports "
               f"contain: {', '.join(tables)}.")
+    if nearest:
+        places = "；".join(dict.fromkeys(_place(c) for c in nearest))
+        draft.say(f"与问题最接近的内容：{places}。", f"The passages closest to the question: {places}.")
+
+
+def _place(chunk: StoredChunk) -> str:
+    """Where a chunk is, in the words a reader of the report would use."""
+    page = f"（第{chunk.page}页）" if chunk.page else ""
+    if chunk.table:
+        return f"{who(chunk.doc)}《{chunk.table}》{page}"
+    section = chunk.section.rsplit(" › ", 1)[-1]
+    return f"{who(chunk.doc)}“{section}”{page}" if section else f"{who(chunk.doc)}说明部分{page}"
 
 
 def _polite_refusal(q: str, english: bool) -> str:

@@ -75,6 +75,18 @@ def test_refusal_says_what_the_corpus_holds(assistant, question, says):
     assert answer.refused and says in answer.text and not answer.figures
 
 
+def test_refused_item_names_the_passage_both_rankings_find(assistant):
+    """No figure for 测绘外包, but BM25 and e5 agree on the section about the bureau's 测绘 duties."""
+    answer = assistant.ask("规划和自然资源局2024年测绘外包花了多少")
+    assert answer.refused and not answer.figures
+    assert "与问题最接近的内容" in answer.text and "主要职能" in answer.text
+
+
+def test_refusal_names_no_passage_only_the_dense_ranking_found(assistant):
+    answer = assistant.ask("普陀区财政局2024年无人机花了多少钱")
+    assert answer.refused and "无人机" in answer.text and "最接近" not in answer.text
+
+
 def test_no_unit_named_answers_for_each_unit_that_has_it(assistant):
     answer = assistant.ask("2024年公务接待费是多少？")
     assert len({c.unit for c in answer.citations}) >= 2 and "未指明单位" in answer.text
