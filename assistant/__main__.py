@@ -15,8 +15,20 @@ from pathlib import Path
 DEFAULT_STORE = Path(__file__).resolve().parent.parent / "store"
 
 
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _records(path: Path, field: str) -> list[dict]:
+    """Records of a JSONL file; a line that is not a JSON object is taken as the `field` itself."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                items.append(json.loads(line))
+                continue
+            except json.JSONDecodeError:
+                pass
+        if line:
+            items.append({field: line})
+    return items
 
 
 def _print_answer(out: dict, as_json: bool) -> None:
@@ -51,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     store = Path(os.environ.get("JUESUAN_STORE", DEFAULT_STORE))
     ask = sub.add_parser("ask", help="answer a question from the reports")
     ask.add_argument("question", nargs="?")
-    ask.add_argument("--questions", type=Path, help="JSONL with a 'question' field per line")
+    ask.add_argument("--questions", type=Path, help="JSONL with a 'question' field per line, or one plain question per line")
     verify = sub.add_parser("verify", help="check every figure of a statement")
     verify.add_argument("claim", nargs="?")
     verify.add_argument("--claims", type=Path, help="JSONL with a 'claim' field per line")
@@ -81,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         from .llm import LLM
 
         assistant = Assistant(args.store, llm=LLM.from_env())
-        items = _jsonl(args.questions) if args.questions else [{"question": args.question}]
+        items = _records(args.questions, "question") if args.questions else [{"question": args.question}]
         for item in items:
             answer = assistant.ask(item["question"])
             out = {k: v for k, v in item.items() if k != "question"} | answer.as_json()
@@ -91,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     from .corpus import Corpus
 
     corpus = Corpus(args.store)
-    items = _jsonl(args.claims) if args.claims else [{"claim": args.claim}]
+    items = _records(args.claims, "claim") if args.claims else [{"claim": args.claim}]
     all_ok = True
     for item in items:
         result = check_claim(item["claim"], corpus)
