@@ -67,6 +67,7 @@ def create_app(store_dir: Path, env: dict[str, str] | None = None) -> FastAPI:
     """The whole site: page images, the staff app (if configured) at /staff, the public chat at /."""
     env = dict(os.environ) if env is None else env
     service = Service(store_dir)
+    service.assistant.warm()
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     add_security_headers(app)
     add_page_route(app, service)

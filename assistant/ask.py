@@ -48,6 +48,15 @@ class Assistant:
         self.retriever = Retriever(self.corpus, self.embedder)
         self.llm = llm
 
+    def warm(self) -> None:
+        """Load the e5 model and open the vector index before the first question.
+
+        Both load lazily, so that commands that never search stay fast; a serving
+        process calls this so that its first refused question does not pay for them
+        (1.5 s at 100× the bundled corpus, against 37 ms p95 for the rest).
+        """
+        self.retriever.chunks("预热", set(self.corpus.documents), k=1)
+
     def reload(self) -> None:
         self.corpus.reload()
         self.retriever.refresh()

@@ -43,9 +43,10 @@ def _measure(store_dir: str, asked: list[str], profile: bool, conn) -> None:
 
     started = time.perf_counter()
     embedder = Embedder()
-    embedder.query("预热")  # the model loaded, as in a serving process
+    embedder.query("预热")
     model_seconds = time.perf_counter() - started
     assistant = Assistant(Path(store_dir), embedder=embedder)
+    assistant.warm()  # the model loaded and the vector index open, as in a serving process (app.create_app)
     startup = time.perf_counter() - started
     after_load = rss_mb()
     profiler = cProfile.Profile() if profile else None
