@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .chunks import EMBEDDING_RECIPE
 from .report import Chunk, Fact, Report
 
 SCHEMA = """
@@ -118,7 +119,8 @@ class Store:
         """Vectors already in the store for identical chunk texts, so re-ingesting skips the model.
 
         A reader change re-ingests every file, but most chunks come out the same;
-        embedding is the costly stage, so their vectors are reused.
+        embedding is the costly stage, so their vectors are reused — when they
+        were made from the same text by the same recipe.
         """
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(texts))
@@ -130,8 +132,9 @@ class Store:
                 found.setdefault(text, chunk_id)
         if not found:
             return {}
-        got = self.chroma.get(ids=list(found.values()), include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"]))
+        got = self.chroma.get(ids=list(found.values()), include=["embeddings", "metadatas"])
+        by_id = {cid: vector for cid, vector, meta in zip(got["ids"], got["embeddings"], got["metadatas"])
+                 if (meta or {}).get("recipe") == EMBEDDING_RECIPE}
         return {text: list(by_id[cid]) for text, cid in found.items() if cid in by_id}
 
     def counts_of(self, doc_id: str) -> Stored:
@@ -146,7 +149,8 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, 'writing')", (doc_id,))
         ids = [f"{doc_id}:{i}" for i in range(len(chunks))]
         metadatas = [{"doc_id": doc_id, "unit": meta.unit, "year": meta.year or 0, "kind": meta.kind,
-                      "page": c.page or 0, "kind_of_chunk": c.kind, "table": c.table} for c in chunks]
+                      "page": c.page or 0, "kind_of_chunk": c.kind, "table": c.table,
+                      "recipe": EMBEDDING_RECIPE} for c in chunks]
         for start in range(0, len(chunks), CHROMA_BATCH):
             end = start + CHROMA_BATCH
             self.chroma.upsert(ids=ids[start:end], embeddings=vectors[start:end].tolist(),

@@ -61,6 +61,49 @@ def test_reingest_is_a_no_op_and_a_change_replaces(tmp_path, embedder):
     assert list(consistent(tmp_path / "store").values()) == [changed.store["chunks"]]
 
 
+class Counting:
+    """The real embedder, counting the passages it is asked to embed."""
+
+    def __init__(self, embedder):
+        self.embedder, self.embedded = embedder, []
+
+    def passages(self, texts):
+        self.embedded += texts
+        return self.embedder.passages(texts)
+
+
+def test_vectors_reused_across_reader_versions_only_when_made_the_same_way(tmp_path, embedder, monkeypatch):
+    from ingest import pipeline, store as store_module
+    from ingest.chunks import embedding_text
+
+    store, counting = Store(tmp_path / "store"), Counting(embedder)
+    first = ingest([SICHUAN], store, counting)
+    assert first.documents == 1 and len(counting.embedded) == first.chunks
+    got = store.chroma.get(include=["embeddings", "documents"])
+    table = next(i for i, text in enumerate(got["documents"]) if "总额｜184.00｜184.00｜130.34" in text)
+    gist = embedding_text(next(c for c in ingest_chunks(SICHUAN) if c.text == got["documents"][table]))
+    assert "130.34" not in gist and "总额｜受疫情影响" in gist  # the row and its words stay, its figures go
+    assert float(embedder.passages([gist])[0] @ got["embeddings"][table]) > 0.999
+
+    counting.embedded.clear()
+    monkeypatch.setattr(pipeline, "READER_VERSION", b"a newer reader\0")
+    again = ingest([SICHUAN], store, counting)
+    assert again.results[0]["status"] == "replaced" and counting.embedded == []  # same texts: vectors reused
+
+    monkeypatch.setattr(store_module, "EMBEDDING_RECIPE", "another way of embedding")
+    monkeypatch.setattr(pipeline, "READER_VERSION", b"a newer reader still\0")
+    ingest([SICHUAN], store, counting)
+    assert len(counting.embedded) == first.chunks  # vectors made another way are never reused
+    store.close()
+
+
+def ingest_chunks(path: Path):
+    from ingest.chunks import report_chunks
+    from ingest.read import read_report
+
+    return report_chunks(read_report(path, path.name))
+
+
 def test_cli_json_summary_and_bad_inputs(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
