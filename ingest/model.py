@@ -205,7 +205,9 @@ def load_model(path: Path | None = None) -> SentenceTransformer:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a "Loading weights" bar in every log and CLI output
     folder = ensure_model(path)
     return SentenceTransformer(str(folder), device="cpu")
 

@@ -67,6 +67,7 @@ class Reader:
         self.memory_limit = memory_limit
         self.context = mp.get_context("spawn")
         self.process = None
+        self.deadline = 0.0  # when the file in the reader's hands runs out of time
 
     def _start(self) -> None:
         self.requests = self.context.Queue()
@@ -83,10 +84,18 @@ class Reader:
 
     def parse(self, path: Path, display: str) -> Parsed:
         """The parsed file, or ReadError with the reason it could not be read in time and memory."""
+        self.submit(path, display)
+        return self.collect()
+
+    def submit(self, path: Path, display: str) -> None:
+        """Start reading a file; `collect` waits for it. One file at a time, so its time limit is its own."""
         if self.process is None or not self.process.is_alive():
             self._start()
         self.requests.put((str(path), display))
-        deadline = time.monotonic() + self.time_limit
+        self.deadline = time.monotonic() + self.time_limit
+
+    def collect(self) -> Parsed:
+        """The file `submit` started, or ReadError (see `parse`)."""
         while True:
             try:
                 status, value = self.replies.get(timeout=0.5)
@@ -95,7 +104,7 @@ class Reader:
                 if not self.process.is_alive():
                     self._stop()
                     raise ReadError("the reader crashed on this file (out of memory or a parser fault)") from None
-                if time.monotonic() > deadline:
+                if time.monotonic() > self.deadline:
                     self._stop()
                     raise ReadError(f"reading took longer than {self.time_limit:.0f} s; stopped") from None
         if status != "ok":
