@@ -13,8 +13,10 @@ import time
 import numpy as np
 import pytest
 
+from ingest.chunks import embedding_text
 from ingest.embed import Embedder, RemoteEmbeddings
 from ingest.pipeline import ingest
+from ingest.report import Chunk
 from ingest.store import Store
 
 from .corpus import SICHUAN
@@ -80,13 +82,14 @@ def test_ingest_through_remote_endpoint_matches_local(embedder, tmp_path, monkey
         store = Store(tmp_path / "store")
         summary = ingest([SICHUAN], store, remote)
         assert summary.documents == 1 and not summary.failed
-        stored = store.chroma.get(include=["embeddings", "documents"])
+        stored = store.chroma.get(include=["embeddings", "documents", "metadatas"])
         query = remote.query("四川省农民工服务中心2022年三公经费是多少？")
         store.close()
 
     texts = stored["documents"]
     got = np.array(stored["embeddings"], dtype=np.float32)
-    want = embedder.passages(texts)
+    want = embedder.passages([embedding_text(Chunk(text, meta["kind_of_chunk"], page=None))
+                              for text, meta in zip(texts, stored["metadatas"])])
     assert len(texts) == summary.chunks > 2 * BATCH  # enough chunks for several batches
     assert _cosines(got, want).min() >= 0.999
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-3)
