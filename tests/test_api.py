@@ -7,39 +7,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .corpus import ROOT
+from .servers import free_port, http_status, serving
 
 STAFF_USER, STAFF_PASSWORD = "staff-tester", "correct horse battery staple"
 STARTUP_S = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_status(url: str, method: str = "GET", data: bytes | None = None) -> int:
-    request = urllib.request.Request(url, method=method, data=data,
-                                     headers={"Content-Type": "application/json"} if data else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except urllib.error.URLError:
-        return 0    # not listening (yet)
 
 
 @contextlib.contextmanager
@@ -51,25 +30,10 @@ def running_app(store: Path, staff: bool = True, log: Path | None = None) -> Ite
             "ANONYMIZED_TELEMETRY": "False"}
     if staff:
         env |= {"JUESUAN_STAFF_USER": STAFF_USER, "JUESUAN_STAFF_PASSWORD": STAFF_PASSWORD}
-    out = open(log, "wb") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while http_status(url + "/config") != 200:
-            assert proc.poll() is None, f"app.py exited with {proc.returncode} (see {log})"
-            assert time.monotonic() < deadline, "app.py did not start in time"
-            time.sleep(1)
+    with serving([sys.executable, str(ROOT / "app.py"), "--store", str(store), "--port", str(port)],
+                 url + "/config", STARTUP_S, log, cwd=ROOT, env=env):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log:
-            out.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,7 @@ and stopped after it, so what is tested is what a deployment would run.
 """
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,47 +15,19 @@ from ingest.pipeline import ingest
 from ingest.store import COLLECTION, Store
 
 from .corpus import CZJ, SICHUAN
+from .servers import free_port, serving
 
 START_TIMEOUT_S = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture
 def chroma_server(tmp_path) -> Iterator[int]:
     """A `chroma run` server on 127.0.0.1, up (heartbeat answered) before the test starts."""
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
+    port = free_port()
     chroma = Path(sys.executable).with_name("chroma")
-    server = subprocess.Popen([str(chroma), "run", "--host", "127.0.0.1", "--port", str(port),
-                               "--path", str(tmp_path / "chroma-server")], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _answers(f"http://127.0.0.1:{port}/api/v2/heartbeat"):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not come up: {(tmp_path / 'chroma.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+    command = [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "chroma-server")]
+    with serving(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", START_TIMEOUT_S, tmp_path / "chroma.log"):
         yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_ingest_and_answer_through_chroma_server(chroma_server, embedder, tmp_path, monkeypatch):
