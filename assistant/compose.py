@@ -96,9 +96,16 @@ class Draft:
         return self.keys[key]
 
     def say(self, zh: str, en: str) -> None:
+        """Add a sentence, unless it only repeats a quotation already given (two parts of one question
+        often lead to the same sentence of the report)."""
         sentence = en if self.english else zh
-        if sentence not in self.sentences:
-            self.sentences.append(sentence)
+        quoted = _QUOTATION.search(sentence)
+        if sentence in self.sentences or (quoted and any(quoted.group(0) in s for s in self.sentences)):
+            return
+        self.sentences.append(sentence)
+
+
+_QUOTATION = re.compile(r"“[^”]{8,}”\s?\[\d+\]")
 
 
 def fmt(fact: StoredFact) -> str:

@@ -75,6 +75,12 @@ def test_refusal_says_what_the_corpus_holds(assistant, question, says):
     assert answer.refused and says in answer.text and not answer.figures
 
 
+def test_two_parts_answered_from_one_sentence_quote_it_once(assistant):
+    answer = assistant.ask("规划和自然资源局2024年本年支出合计是多少？基本支出占比多少？")
+    assert "9759.38" in answer.text and "55.10%" in answer.text
+    assert answer.text.count("本年支出合计 9759.38 万元，其中：基本支出 5377.64 万元") == 1
+
+
 def test_refused_item_names_the_passage_both_rankings_find(assistant):
     """No figure for 测绘外包, but BM25 and e5 agree on the section about the bureau's 测绘 duties."""
     answer = assistant.ask("规划和自然资源局2024年测绘外包花了多少")
