@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def _print_claim(out: dict, as_json: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `… | head` ends the output quietly, not with a traceback
     for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("ANONYMIZED_TELEMETRY", "False")):
         os.environ.setdefault(key, value)
     parser = argparse.ArgumentParser(prog="python -m assistant")
