@@ -32,7 +32,7 @@ DOMAIN_TERMS = [
 STOP = set("的 了 是 多少 多少钱 什么 请问 一下 吗 呢 和 与 及 年 年度 在 为 有 中 钱 个 这 那 哪些 哪个 怎么 如何 "
            "情况 是否 共 共计 一共 总共 单位 部门 ， 。 ？ ? 、 “ ” （ ） ( ) : ： 　".split()) | {" "}
 RRF_K = 60
-MAX_FACT_HITS = 5000  # facts per query passed on to ranking; more only when a question has no scope at all
+MAX_FACT_HITS = 5000  # facts passed on to ranking; only a question with no unit, over a large corpus, has more
 
 
 def teach(terms: list[str]) -> None:

@@ -2,9 +2,9 @@
 
 Prose chunks never cross a section boundary and start with the report and the
 innermost heading (the full section path stays in the chunk's `section`; in the
-text it was a third of a prose chunk's tokens). A table becomes chunks of consecutive rows under the table
-title, its unit and one line of column headers; each row is one line with its
-label first, so "84.62" is never found without "办公费". Rows are grouped rather
+text it was a third of a prose chunk's tokens). A table becomes chunks of
+consecutive rows under the table title, its unit and one line of column
+headers; each row is one line with its label first, so "84.62" is never found without "办公费". Rows are grouped rather
 than chunked one by one because embedding is most of the cost of ingestion: a
 chunk per row repeated the heading and the headers on every row (1.7× the
 tokens of the page text) in texts too short to batch well. For the same reason
