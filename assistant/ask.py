@@ -18,7 +18,8 @@ from pathlib import Path
 from .answer import Answer, ShownFigure
 from .compose import (CHANGE, REASON, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
-from .corpus import Corpus, StoredChunk, StoredFact, short_names
+from .corpus import Corpus, StoredChunk, StoredFact
+from .names import english_units, short_names, shortest_name, without_unit_words
 from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
 from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
@@ -70,8 +71,11 @@ class Assistant:
         if polite:
             answer = Answer(question=question, text=polite, refused=True)
         else:
-            zh = translate(q) if english else q
-            query = expand(zh)
+            if english:  # the unit by its English name, put back in Chinese so that scope finds it
+                units = self.corpus.units()
+                named = english_units(q, units)
+                zh = " ".join([shortest_name(u, units) for u in named] + [translate(without_unit_words(q, named))])
+            query = expand(zh if english else q)
             scope = find_scope(query, self.corpus, context)
             words = [a for u in scope.units for a in short_names(u)]
             terms = item_terms(query, sorted(words + scope.units, key=len, reverse=True))

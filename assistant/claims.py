@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .corpus import Corpus, StoredFact, short_names
+from .corpus import Corpus, StoredFact
+from .names import short_names
 from .scope import find_scope
 from .verify import (MISMATCH, SOURCED, UNVERIFIABLE, Check, Source, _same_kind, check_figure, check_text,
                      dimension, find_figures, label_similarity, names_same)

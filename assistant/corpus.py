@@ -150,26 +150,3 @@ class Corpus:
                 out.append((chunk, 1.0 - dist))
         return out
 
-
-def short_names(unit: str) -> list[str]:
-    """Names people use for a unit: 上海市普陀区财政局 → 普陀区财政局, 财政局."""
-    names = {unit}
-    stripped = re.sub(r"^中共", "", unit)
-    names.add(stripped)
-    m = re.match(r"^(.{2,3}?(?:省|市))(.{2,3}?(?:区|县))?(.+)$", stripped)
-    if m:
-        rest = m.group(3)
-        names.add(rest)
-        if rest.startswith("委"):  # 区委社会工作部 → 社会工作部; 省委办公厅 stays whole
-            names.add(rest[1:] if m.group(2) else m.group(1)[-1] + rest)
-        if m.group(2):
-            names.add(m.group(2) + rest)
-            names.add(m.group(2)[:-1] + rest)
-        names.add(m.group(1)[:-1] + rest)
-    for name in list(names):
-        for long, short in (("上海市普陀区委", "区委"), ("人民政府", "政府"), ("办事处", ""), ("街道办事处", "街道"),
-                            ("省委办公厅", "省委办公厅"), ("常委会", ""), ("委员会", "委"),
-                            ("人民检察院", "检察院"), ("高级人民法院", "高院")):
-            if long in name:
-                names.add(name.replace(long, short))
-    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)

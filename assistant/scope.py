@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .corpus import Corpus, Document, short_names
+from .corpus import Corpus, Document
+from .names import short_names
 
 # The public's words → the reports' terms. Order matters: longer phrases first.
 COLLOQUIAL = [
@@ -51,18 +52,6 @@ ENGLISH = [
     (r"unspent|left over|remaining", "结余"), (r"in total|combined|altogether|sum", "合计"),
     (r"expenditures?|spending|spent|spend|cost", "支出"), (r"revenue|income", "收入"),
 ]
-ENGLISH_UNITS = [
-    (r"finance bureau|bureau of finance", "财政局"),
-    (r"planning and natural resources( bureau)?|natural resources bureau", "规划和自然资源局"),
-    (r"social work department|social work", "社会工作部"),
-    (r"migrant workers?( service)?( center| centre)?", "农民工服务中心"),
-    (r"wanli( sub-?district| street)?", "万里街道"), (r"justice bureau|bureau of justice", "司法局"),
-    (r"commerce commission|commission of commerce", "商务委"), (r"welfare (home|institute)", "社会福利院"),
-    (r"district government office|government office", "政府办公室"),
-    (r"procuratorate", "检察院"), (r"high(er)? (people's )?court", "高级人民法院"),
-    (r"people's congress", "人大办公厅"), (r"cppcc|political consultative", "政协办公厅"),
-    (r"putuo", "普陀区"), (r"sichuan", "四川省"), (r"jiangsu", "江苏省"), (r"shanghai", "上海市"),
-]
 
 
 @dataclass
@@ -86,7 +75,7 @@ def is_english(question: str) -> bool:
 def translate(question: str) -> str:
     """English question → the reports' Chinese terms (figures, years and unit names kept)."""
     text = question.lower()
-    for pattern, term in ENGLISH_UNITS + ENGLISH:
+    for pattern, term in ENGLISH:
         text = re.sub(rf"\b(?:{pattern})\b", f" {term} ", text)
     text = re.sub(r"\bin (20\d{2})\b|\b(20\d{2})\b", lambda m: f" {m.group(1) or m.group(2)}年 ", text)
     return text
@@ -108,8 +97,16 @@ def expand(question: str) -> str:
 _UNIT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:局|委员会|委|办公室|办公厅|中心|街道|院|部|厅|所|站|馆|队|镇|乡))")
 
 
+# Words a question starts with before the unit it names (“根据某某局…”, “请问某某局…”)
+_LEAD = re.compile(r"^(?:请问|请|根据|按照|依据|关于|查询|查一下|查看|看看|我想知道|想了解|想问|问一下|在|据|从)+")
+
+
 def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> Scope:
-    """Units, years and kind named in the question; unnamed parts inherit the conversation's scope."""
+    """Units, years and kind named in the question; unnamed parts inherit the conversation's scope.
+
+    A unit the question newly names does not inherit the conversation's years
+    unless it has reports for them.
+    """
     scope = Scope()
     aliases: list[tuple[str, str]] = sorted(
         ((alias, unit) for unit in corpus.units() for alias in short_names(unit)),
@@ -119,7 +116,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     for alias, unit in aliases:
         if alias not in rest:
             continue
-        other = re.search(rf"([\u4e00-\u9fff]{{2,3}}?(?:省|市|区|县)){re.escape(alias)}", rest)
+        other = next((m for n in (2, 3) for m in [re.search(
+            rf"([\u4e00-\u9fff]{{{n}}}(?:省|市|区|县)){re.escape(alias)}", rest)] if m), None)
         if other and other.group(0) not in known:
             scope.unknown_unit = other.group(0)  # 北京市财政局 is not 上海市普陀区财政局
             rest = rest.replace(other.group(0), " ")
@@ -130,8 +128,9 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         rest = rest.replace(alias, " ")
     if not scope.units and not scope.unknown_unit:
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
-        if m and not re.search(r"支出|收入|经费|费|预算|决算|资金", m.group(1)):
-            scope.unknown_unit = m.group(1)
+        name = _LEAD.sub("", m.group(1)) if m else ""
+        if len(name) >= 3 and not re.search(r"支出|收入|经费|费|预算|决算|资金", name):
+            scope.unknown_unit = name
     asked = {int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)}
     compared = {int(y) for y in re.findall(r"(?:[比与较同]|相比)(20\d{2})\s*年?", question)}
     held_years = {d.year for d in corpus.documents.values() if not scope.units or d.unit in scope.units}
@@ -147,8 +146,10 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         "单位" if re.search(r"单位(预算|决算)", question) else ""
     if default:
         scope.item = default.item
+        named = bool(scope.units) and set(scope.units) != set(default.units)
         scope.units = scope.units or ([] if scope.unknown_unit else list(default.units))
-        scope.years = scope.years or list(default.years)
+        held = {d.year for d in corpus.documents.values() if d.unit in scope.units}
+        scope.years = scope.years or [y for y in default.years if not named or y in held]
         scope.kind = scope.kind or default.kind
     scope.docs = _docs(corpus, scope)
     if scope.kind == "预算" and not scope.docs or (scope.kind == "预算" and scope.years and not any(

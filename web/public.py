@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import gradio as gr
 
-from assistant.corpus import short_names
+from assistant.names import short_names
 from assistant.scope import Scope
 
 from .labels import LANGS, label

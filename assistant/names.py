@@ -1,0 +1,166 @@
+"""The names people use for a unit, in Chinese and in English, derived from its printed name.
+
+Nothing here names a particular unit: short Chinese names come from the
+structure of the printed name (place › district › body, qualifiers such as
+（汇总） or （本级） dropped), English names from the pinyin of the place and a
+table of the words unit names are made of (审计 Audit, 局 Bureau …), so a unit
+uploaded today can be asked about in either language.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+# （汇总） the consolidated report, （本级） the body itself: a person asking names the unit without them
+QUALIFIER = re.compile(r"[（(](?:汇总|本级|机关本级|部门|单位|合并|机关)[）)]")
+_PLACE = re.compile(r"^(.{2,3}?(?:省|市|自治区))?(.{2,3}?(?:区|县|市))?(.+)$")
+
+# The words Chinese unit names are made of, with the English words people use for them.
+# Longest first, so that 人力资源和社会保障 is read before 社会; "and"/"of" are never needed to match.
+UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = sorted([
+    ("发展和改革", ("development", "reform")), ("人力资源和社会保障", ("human", "resources", "social", "security")),
+    ("自然资源和规划", ("natural", "resources", "planning")), ("规划和自然资源", ("planning", "natural", "resources")),
+    ("卫生健康", ("health",)), ("生态环境", ("ecology", "environment", "ecological", "environmental")),
+    ("退役军人事务", ("veterans", "affairs")), ("医疗保障", ("healthcare", "medical", "security", "insurance")),
+    ("市场监管", ("market", "regulation", "supervision")), ("市场监督管理", ("market", "regulation", "supervision")),
+    ("政务服务和数据管理", ("government", "services", "data", "management")),
+    ("行政审批服务", ("administrative", "approval", "services")), ("安全生产监督管理", ("work", "safety")),
+    ("应急管理", ("emergency", "management")), ("大数据", ("big", "data")), ("信访", ("petition", "petitions", "letters", "calls")),
+    ("审计", ("audit", "auditing")), ("财政", ("finance", "financial")), ("司法", ("justice",)),
+    ("公安", ("public", "security", "police")), ("气象", ("meteorological", "meteorology", "weather")),
+    ("统计", ("statistics", "statistical")), ("教育", ("education", "educational")), ("水利", ("water", "resources")),
+    ("宣传", ("publicity", "propaganda")), ("口岸", ("port", "ports")), ("交通", ("transport", "transportation")),
+    ("商务", ("commerce", "commercial")), ("社会工作", ("social", "work")), ("农民工", ("migrant", "workers")),
+    ("检察", ("procuratorate",)), ("法院", ("court",)), ("人大", ("people's", "congress")), ("常委会", ("standing", "committee")),
+    ("政协", ("cppcc", "political", "consultative")), ("治安管理", ("public", "order", "security")),
+    ("职业技术", ("vocational", "technical")), ("职业教育", ("vocational", "education")), ("附属", ("affiliated",)),
+    ("中医", ("traditional", "chinese", "medicine", "tcm")), ("文献", ("literature", "documentation")),
+    ("工务", ("works", "engineering")), ("社会福利", ("social", "welfare")), ("民政", ("civil", "affairs")),
+    ("文化", ("culture", "cultural")), ("旅游", ("tourism",)), ("体育", ("sports", "sport")),
+    ("科技", ("science", "technology")), ("科学技术", ("science", "technology")), ("农业农村", ("agriculture", "rural")),
+    ("住房和城乡建设", ("housing", "urban", "rural", "construction")), ("城市管理", ("urban", "management")),
+    ("林业", ("forestry",)), ("税务", ("taxation", "tax")), ("档案", ("archives",)), ("机关事务", ("government", "offices")),
+    ("外事", ("foreign", "affairs")), ("粮食", ("grain",)), ("人民政府", ("government", "people's")),
+    ("政府", ("government",)), ("投资", ("investment",)), ("市政", ("municipal",)), ("项目", ("project", "projects")),
+    ("综合协调", ("coordination",)), ("监测", ("monitoring",)), ("技术保障", ("technical", "support")),
+    ("数据", ("data",)), ("服务", ("service", "services")), ("管理", ("management", "administration")),
+    ("基地", ("base",)), ("办公", ("office",)), ("中共", ("cpc", "party")),
+    ("街道", ("sub-district", "subdistrict", "street")), ("镇", ("town",)), ("乡", ("township",)),
+], key=lambda w: -len(w[0]))
+
+# The kind of body, by the last characters of its name.
+UNIT_TYPES: list[tuple[str, tuple[str, ...]]] = sorted([
+    ("局", ("bureau", "administration")), ("委员会", ("commission", "committee")), ("委", ("commission", "committee")),
+    ("办公室", ("office",)), ("办公厅", ("general", "office")), ("中心", ("center", "centre")),
+    ("大学", ("university",)), ("学院", ("college", "institute")), ("学校", ("school",)), ("馆", ("museum", "institute", "hall")),
+    ("院", ("institute", "academy", "court", "hospital")), ("部", ("department",)), ("厅", ("department",)),
+    ("支队", ("detachment", "brigade")), ("街道", ("sub-district", "subdistrict", "street")),
+    ("办事处", ("office",)), ("所", ("institute", "station")), ("站", ("station",)),
+], key=lambda w: -len(w[0]))
+
+# English words too common in questions to identify a unit by themselves
+_WEAK = {"public", "government", "management", "services", "service", "office", "data", "resources", "security",
+         "affairs", "social", "work", "people's", "general"}
+
+
+def short_names(unit: str) -> list[str]:
+    """Names people use for a unit: 上海市普陀区财政局 → 普陀区财政局, 财政局; 某委员会（汇总） → 某委员会, 某委."""
+    names = {unit}
+    base = QUALIFIER.sub("", unit).strip()
+    names.add(base)
+    stripped = re.sub(r"^中共", "", base)
+    names.add(stripped)
+    m = re.match(r"^(.{2,3}?(?:省|市))(.{2,3}?(?:区|县))?(.+)$", stripped)
+    if m:
+        rest = m.group(3)
+        names.add(rest)
+        if rest.startswith("委"):  # 区委社会工作部 → 社会工作部; 省委办公厅 stays whole
+            names.add(rest[1:] if m.group(2) else m.group(1)[-1] + rest)
+        if m.group(2):
+            names.add(m.group(2) + rest)
+            names.add(m.group(2)[:-1] + rest)
+        names.add(m.group(1)[:-1] + rest)
+    for name in list(names):
+        for long, short in (("人民政府", "政府"), ("办事处", ""), ("街道办事处", "街道"), ("常委会", ""),
+                            ("委员会", "委"), ("人民检察院", "检察院"), ("高级人民法院", "高院")):
+            if long in name:
+                names.add(name.replace(long, short))
+    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+
+
+@lru_cache(maxsize=4096)
+def english_words(unit: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(place words, function words, body-type words) of a unit's English name.
+
+    上海市审计局 → ({shanghai}, {audit, auditing}, {bureau, administration}): the
+    place in pinyin, each part of the body's name from `UNIT_WORDS`, and its type.
+    """
+    name = re.sub(r"^中共", "", QUALIFIER.sub("", unit))
+    m = _PLACE.match(name)
+    places, body = set(), name
+    if m:
+        for part in (m.group(1), m.group(2)):
+            if part:
+                core = re.sub(r"(省|市|区|县|自治区)$", "", part)
+                places.add("".join(lazy_pinyin(core)))
+        body = m.group(3)
+    kinds: set[str] = set()
+    for suffix, words in UNIT_TYPES:
+        if body.endswith(suffix):
+            kinds.update(words)
+            body = body[: -len(suffix)]
+            break
+    functions: set[str] = set()
+    for word, english in UNIT_WORDS:
+        if word in body:
+            functions.update(english)
+            body = body.replace(word, " ")
+    if unit.startswith("中共"):
+        functions.update(("cpc", "party"))
+    # what is left is a proper name (万里街道 → Wanli, 上海交通职业技术学院 → Shanghai): said in pinyin
+    places.update("".join(lazy_pinyin(name)) for name in re.findall(r"[\u4e00-\u9fff]{2,}", body))
+    return frozenset(places), frozenset(functions), frozenset(kinds)
+
+
+def without_unit_words(question: str, units: list[str]) -> str:
+    """An English question with the words of the units it names taken out, so they are not read as items."""
+    words = {w for u in units for part in english_words(u) for w in part} | {"district", "city", "municipal",
+                                                                             "province", "provincial"}
+    return re.sub(r"[A-Za-z][A-Za-z'-]*", lambda m: " " if m.group(0).lower() in words else m.group(0), question)
+
+
+def english_units(question: str, units: list[str]) -> list[str]:
+    """The units an English question names (“the Shanghai Audit Bureau”), best match first.
+
+    A unit matches when the question has at least one of its distinctive function
+    words (audit, finance …) and no other unit matches more of its words; the
+    place settles which of several audit bureaus is meant.
+    """
+    asked = set(re.findall(r"[a-z][a-z'-]*", question.lower()))
+    scored = []
+    for unit in units:
+        places, functions, kinds = english_words(unit)
+        strong = (functions - _WEAK) & asked
+        if not strong and not (functions & asked and places & asked):
+            continue
+        if places and not places & asked and _names_a_place(asked, units):
+            continue
+        score = 3 * len(places & asked) + 2 * len(strong) + len(functions & asked) + len(kinds & asked)
+        scored.append((score, unit))
+    if not scored:
+        return []
+    best = max(s for s, _ in scored)
+    return [u for s, u in sorted(scored, key=lambda x: -x[0]) if s == best]
+
+
+def shortest_name(unit: str, units: list[str]) -> str:
+    """The shortest name of `unit` that no other unit goes by, as a person would write it."""
+    others = {n for u in units if u != unit for n in short_names(u)}
+    return next((n for n in reversed(short_names(unit)) if n not in others), unit)
+
+
+def _names_a_place(asked: set[str], units: list[str]) -> bool:
+    """The question names some place of the corpus (so a unit of another place is not meant)."""
+    return any(english_words(u)[0] & asked for u in units)
