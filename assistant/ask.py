@@ -16,25 +16,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer, ShownFigure
-from .compose import (CHANGE, REASON, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
+from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredChunk, StoredFact
+from .intents import REASON, has, intents_of, is_passage
+from .passages import NEGATION, PassageRetriever, best_passage, question_terms
 from .names import english_units, short_names, shortest_name, without_unit_words
 from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
-from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text
+from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text, find_figures, to_base
 
 MAX_QUESTION = 300
 NEAREST = 2  # passages named when a question is refused for want of the item
-_PREMISE = re.compile(r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)")
-_UNSPENT = re.compile(r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出|没有执行|未执行|没执行")
-_RATE = re.compile(r"执行率|完成率|完成.{0,6}(比例|百分)")
-_EACH = re.compile(r"各|分别|和|以及")
-_SUM = re.compile(r"一共|总共|合计|加起来|总和|共计|合起来")
-_COMPARE = re.compile(r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比|"
-                      r"(增加|减少|增长|下降|多|少)了多少")
-_GROWTH = re.compile(r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度")
-_SHARE = re.compile(r"占.{0,16}(比例|比重|百分之|多少)")
+_COUNTERS = {"辆": ("辆",), "人": ("人", "人次", "名"), "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
+_COUNTER = re.compile(r"(?:多少|几)(辆|人|名|台|套)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 
 
@@ -110,11 +105,14 @@ class Assistant:
         if not scope.docs:
             return _refuse_scope(draft, scope, corpus)
         words = [a for u in scope.units for a in short_names(u)] + [u for u in scope.units]
+        intents = intents_of(query)
+        if is_passage(query, intents):
+            return self._passage(draft, query, scope, words, intents)
         terms = item_terms(query, sorted(words, key=len, reverse=True))
         if not terms:
             query, terms = _default_item(query)
         parts = _parts(query, words, self.corpus.joined_labels)
-        if len(parts) > 1 and (_SUM.search(query) or _COMPARE.search(query) or _EACH.search(query)):
+        if len(parts) > 1 and (has(query, "sum") or has(query, "compare") or has(query, "each")):
             return self._items(draft, query, scope, parts, words)
         per_doc = pick(self.retriever, query, scope, terms)
         docs = best_docs(per_doc)
@@ -124,38 +122,71 @@ class Assistant:
                        if h.corroborated]
             return _refuse_item(draft, terms, scope, corpus, nearest)
         facts = [per_doc[d][0][0] for d in docs]
-        if "辆" in query and not any(f.uom == "辆" for f in facts):
-            return _refuse_item(draft, ["公务用车数量"], scope, corpus)
+        counted = _COUNTER.search(query)
+        if counted and not any(f.uom in _COUNTERS[counted.group(1)] for f in facts):
+            # “多少人”, “几辆车” ask for a count: an amount or a count of something else is not the answer
+            return _refuse_item(draft, terms + [f"数量（{counted.group(1)}）"], scope, corpus)
         missing = _missing_table(query, scope)
         if missing:
             return _refuse_table(draft, missing, scope)
-        if _PREMISE.search(query) or _contradicts(query, facts[0], corpus):
+        if has(query, "premise") or _contradicts(query, facts[0], corpus):
             return _premise(draft, query, facts[0], corpus)
         if scope.prior_year:
             return _prior_year(draft, [f for d in docs for f, _ in per_doc[d][:12]], corpus, scope)
-        if _UNSPENT.search(query) or (_COMPARE.search(query) and "预算" in query and "决算" in query):
+        if has(query, "unspent") or (has(query, "compare") and "预算" in query and "决算" in query):
             return _unspent(draft, per_doc, docs, terms)
-        if _RATE.search(query) and (facts[0].uom != "%" or item_name(facts[0].label) not in terms):
+        if has(query, "execution_rate") and (facts[0].uom != "%" or item_name(facts[0].label) not in terms):
             if _rate(draft, per_doc, docs, terms):
                 return
-        if _SHARE.search(query) and _share(draft, query, facts[0], self, scope, words):
+        if has(query, "share") and _share(draft, query, facts[0], self, scope, words):
             return
 
-        if len(facts) == 2 and (_COMPARE.search(query) or _GROWTH.search(query)):
+        if len(facts) == 2 and (has(query, "compare") or has(query, "growth")):
             levels = [next((f for f, _ in per_doc[d] if f.measure not in CHANGE and f.uom != "%"), per_doc[d][0][0])
                       for d in docs]
-            return _compare(draft, levels, growth=bool(_GROWTH.search(query)), query=query)
-        if _GROWTH.search(query) and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
+            return _compare(draft, levels, growth=has(query, "growth"), query=query)
+        if has(query, "growth") and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
             return
         for fact in facts:
             _lookup(draft, fact, query, corpus)
-        if len(facts) > 2 and _COMPARE.search(query):
+        if len(facts) > 2 and has(query, "compare"):
             _extremes(draft, facts)
         if len(facts) > 1 and not scope.units:
             draft.say(f"问题未指明单位，以上列出语料中有此数据的{len(facts)}份报告。",
                       f"The question names no unit, so each of the {len(facts)} reports that has this figure is listed.")
         if REASON.search(query):
             _reasons(draft, facts[0], corpus, query)
+
+    def _passage(self, draft: Draft, query: str, scope: Scope, words: list[str], intents: frozenset[str]) -> None:
+        """A question about words (主要职责, 内设机构, 名词解释, 有没有…): quote the sentences that answer.
+
+        有没有… is settled by the figure when the reports hold one (有, with the
+        figure; 没有 when it is 0), and by the report's words otherwise.
+        """
+        if "yes_no" in intents:
+            terms = item_terms(query, sorted(words, key=len, reverse=True))
+            per_doc = pick(self.retriever, query, scope, terms) if terms else {}
+            docs = best_docs(per_doc, limit=1)
+            fact = per_doc[docs[0]][0][0] if docs else None
+            if fact is not None and fact.value is not None and fact.uom != "%" \
+                    and item_name(fact.label) in " ".join(terms) + query:
+                draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
+                return _lookup(draft, fact, query, self.corpus)
+        doc_ids = {d.doc_id for d in scope.docs}
+        nodes = PassageRetriever(self.retriever, doc_ids, intents).retrieve(query)
+        found = best_passage(nodes, self.corpus, query, words, intents)
+        if found is None:
+            nearest = [self.corpus.chunk_index[n.node.node_id] for n in nodes[:NEAREST]]
+            return _refuse_item(draft, question_terms(query, words), scope, self.corpus, nearest)
+        n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
+        lead = ""
+        if "yes_no" in intents:
+            amounts = [f.value for f in find_figures(found.text) if f.unit in ("万元", "元", "亿元")]
+            no = NEGATION.search(found.text) or (amounts and not any(amounts))
+            lead = "没有。" if no else "有。"
+        draft.say(f"{lead}{who(found.doc)}写道：“{found.text}”[{n}]",
+                  f"{'No. ' if lead == '没有。' else 'Yes. ' if lead else ''}{who_en(found.doc)} states: "
+                  f"“{found.text}” [{n}]")
 
     def _items(self, draft: Draft, query: str, scope: Scope, parts: list[str], words: list[str]) -> None:
         """Several items named (A和B): look each up, then sum or compare them."""
@@ -168,11 +199,11 @@ class Assistant:
             if not docs:
                 return _refuse_item(draft, terms, scope, self.corpus)
             picked.append(per_doc[docs[0]][0][0])
-        if not (_SUM.search(query) or _COMPARE.search(query)):
+        if not (has(query, "sum") or has(query, "compare")):
             for fact in picked:
                 _lookup(draft, fact, query, self.corpus)
             return
-        if _SUM.search(query):
+        if has(query, "sum"):
             total = sum((f.value for f in picked), Decimal(0))
             unit = picked[0].uom
             names = "、".join(f"{subject(f)}{fmt(f)}[{draft.cite(f)}]" for f in picked)
@@ -180,7 +211,7 @@ class Assistant:
             draft.say(f"{who(picked[0].doc)}中，{names}，合计{money(total, unit)}（{formula}）。",
                       f"{who_en(picked[0].doc)}: {names}; in total {money(total, unit)} ({formula}).")
         else:
-            _compare(draft, picked[:2], growth=bool(_GROWTH.search(query)))
+            _compare(draft, picked[:2], growth=has(query, "growth"))
 
 
 # ---------------------------------------------------------------- answer kinds
@@ -368,10 +399,16 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
            words: list[str]) -> bool:
     """“A占B的比重”: A ÷ B from the same report when the report does not state the share itself."""
     m = re.search(r"([^，。？?]{2,30}?)占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)", query)
-    if not m:
+    whole_first = re.search(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里面)[，,]?([^，。？?]{2,30}?)占(?:了|据)?(?:多大|多少)?的?"
+                            r"(比重|比例|百分之|份额)", query)
+    if whole_first:  # “三公经费里，因公出国费占了多大比例”: the whole is named first
+        parts = (whole_first.group(2), whole_first.group(1))
+    elif m and not re.fullmatch(r"了|据|了?多大|了?多少", m.group(2)):
+        parts = (m.group(1), m.group(2))
+    else:
         return False
     picked = []
-    for part in (m.group(1), m.group(2)):
+    for part in parts:
         terms = item_terms(part, words) or [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", part) if t not in words]
         if not terms:
             return False
@@ -384,10 +421,10 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
             return False
         picked.append(amount)
     a, b = picked
-    if not b.value:
+    if not b.value or a is b:
         return False
     n, k = draft.cite(a), draft.cite(b)
-    share = a.value / b.value * 100
+    share = to_base(a.value, a.uom) / to_base(b.value, b.uom) * 100  # 万元 against 元 is a matter of units
     draft.say(f"{who(a.doc)}中，{subject(a)}{fmt(a)}[{n}]，{subject(b)}{fmt(b)}[{k}]，前者占后者的"
               f"{money(share, '%')}（{a.value} ÷ {b.value}）。",
               f"In {who_en(a.doc)}, {subject(a)} is {fmt(a)} [{n}] and {subject(b)} {fmt(b)} [{k}]: a share of "
@@ -580,7 +617,7 @@ def _default_item(query: str) -> tuple[str, list[str]]:
     return query + " 本年支出合计", ["本年支出合计"]
 
 
-_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|如何|吗")
+_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗")
 
 
 def _clauses(query: str) -> list[str]:
@@ -610,6 +647,8 @@ def _parts(query: str, words: list[str], joined: list[str]) -> list[str]:
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items
+    text = re.sub(r"比(?!上|去|前|较|20\d{2}|年初|例|重|率)(?=[^，。？?]{1,20}?(多|少|高|低))", "、", text)
     kept = [name for name in joined if name in text]
     for k, name in enumerate(kept):
         text = text.replace(name, f"§{k}§")

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
+from .intents import REASON
 from .retrieve import Retriever, tokens
 from .scope import Scope
 from .verify import Source, find_figures
@@ -21,11 +22,10 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
               "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
-              "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前".split())
+              "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
-REASON = re.compile(r"为什么|为何|原因|怎么回事|why")
 _OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")

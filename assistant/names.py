@@ -161,6 +161,50 @@ def shortest_name(unit: str, units: list[str]) -> str:
     return next((n for n in reversed(short_names(unit)) if n not in others), unit)
 
 
+# How the last word of a unit's name is shortened: 发展和改革委员会 → 发改委, 口岸办公室 → 口岸办, 附属学校 → 附校
+_ENDINGS = {"委员会": "委", "办公室": "办", "办公厅": "办", "学校": "校", "学院": "院", "大学": "大", "中心": "心"}
+_NOT_IN_NAME = re.compile(r"[\d年的是在了和与及有、，。？?“”（）()]")
+
+
+def abbreviated_units(text: str, units: list[str]) -> list[str]:
+    """Units that the text names by a shortening of their own (发改委, 宝安管理局, 交通职院, 口岸办).
+
+    A shortening keeps characters of the name in order and ends as the name
+    ends (or as its last word is shortened); it must keep at least two
+    characters of the body besides that ending. The longest shortening wins, so
+    上海科大附校 means 上海科技大学附属学校 and not a unit that merely ends in 校.
+    """
+    best, found = (0, 0.0), []
+    for unit in units:
+        name = QUALIFIER.sub("", unit)
+        ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
+        score = (0, 0.0)
+        for j, char in enumerate(text):
+            if char not in ends:
+                continue
+            for i in range(max(0, j - 14), j - 1):
+                candidate = text[i:j + 1]
+                span = _span(candidate[:-1], name)
+                if span and not _NOT_IN_NAME.search(candidate):
+                    # longer first; then the tighter fit (规划资源局 is 规划和自然资源局 more than 规划…宝安管理局)
+                    score = max(score, (len(candidate), len(candidate) / span))
+                    break
+        if score[0] >= 3 and score > best:
+            best, found = score, [unit]
+        elif score[0] >= 3 and score == best:
+            found.append(unit)
+    return found
+
+
+def _span(body: str, name: str) -> int:
+    """How many characters of `name`, from the first matched one to its end, hold `body` in order (0: not held)."""
+    start = name.find(body[0]) if body else -1
+    if start < 0:
+        return 0
+    rest = iter(name[start + 1:])
+    return len(name) - start if all(c in rest for c in body[1:]) else 0
+
+
 def _names_a_place(asked: set[str], units: list[str]) -> bool:
     """The question names some place of the corpus (so a unit of another place is not meant)."""
     return any(english_words(u)[0] & asked for u in units)

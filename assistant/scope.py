@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Corpus, Document
-from .names import short_names
+from .names import abbreviated_units, short_names
 
 # The public's words → the reports' terms. Order matters: longer phrases first.
 COLLOQUIAL = [
@@ -94,7 +94,9 @@ def expand(question: str) -> str:
     return question + (" " + " ".join(extra) if extra else "")
 
 
-_UNIT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:局|委员会|委|办公室|办公厅|中心|街道|院|部|厅|所|站|馆|队|镇|乡))")
+# A name that looks like a unit's: a place, or a body's ending (项目部 or 返乡 are not units: 部/乡 need a place)
+_UNIT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:局|委员会|委|办公室|办公厅|中心|街道|院|厅|馆|支队|大队)"
+                        r"|[\u4e00-\u9fff]{2,3}?(?:省|市|区|县)[\u4e00-\u9fff]{2,10}?(?:部|所|站|队|镇|乡))")
 
 
 # Words a question starts with before the unit it names (“根据某某局…”, “请问某某局…”)
@@ -126,6 +128,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
             if u not in scope.units:
                 scope.units.append(u)
         rest = rest.replace(alias, " ")
+    if not scope.units and not scope.unknown_unit:
+        scope.units = abbreviated_units(rest, corpus.units())
     if not scope.units and not scope.unknown_unit:
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
         name = _LEAD.sub("", m.group(1)) if m else ""

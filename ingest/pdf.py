@@ -87,7 +87,7 @@ def read_pdf(path: str, display_path: str) -> Report:
             boxes = [t.bbox for t in found]
             body = page.filter(lambda o: not _inside(o, boxes)) if boxes else page
             page_lines = body.extract_text_lines(y_tolerance=Y_TOLERANCE, return_chars=False)
-            chars += sum(len(l["text"]) for l in page_lines)
+            chars += len(page.chars)  # a tables-only report has text in its tables alone
             right = max((l["x1"] for l in page_lines), default=page.width)
             spans = [(l["top"], l["bottom"], unspace(normalize(l["text"]))) for l in page_lines]
             for top, bottom, text in spans:

@@ -1,0 +1,173 @@
+"""Questions about words, not figures: the report's own sentences that answer, with their citations.
+
+Retrieval is a llama-index retriever (`PassageRetriever`), so it composes with
+llama-index query engines, postprocessors and LLMs: the project's hybrid search
+(BM25 over jieba tokens + e5 in Chroma, fused by reciprocal rank) scoped to the
+reports in question, then made section-aware — a chunk under a heading that names
+what is asked (主要职责, 机构设置, 名词解释) is preferred, and such sections are
+added even when neither ranking found them, since a heading is the report's own
+statement of what a passage is about.
+
+`best_passage` then picks sentences, not chunks: the sentence that shares the
+most of the question's words (longer words weigh more) in a well-ranked chunk,
+followed by the sentences after it in the same section, as the report gives them
+(a list stays a list), up to a few hundred characters.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from .corpus import Corpus, Document, StoredChunk
+from .retrieve import Retriever, tokens
+
+# What a section is about, by the words of its heading: (question words, heading words). A question
+# with the first finds the sections whose heading has the second, whatever the report calls them.
+TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(q), h) for q, h in (
+    (r"职责|职能|干什么|做什么|负责|主要任务|工作任务|是什么单位|是什么机构", ("职责", "职能", "主要任务", "工作任务")),
+    (r"概况|基本情况|简介|介绍", ("概况", "基本情况", "职能", "简介")),
+    (r"内设|机构设置|处室|科室|机构", ("机构设置", "内设", "机构")),
+    (r"下属|所属|包括哪些单位|哪些单位|编制范围|单位构成|组成", ("单位构成", "编制范围", "下属", "组成", "包括")),
+    (r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|是什么", ("名词解释",)),
+    (r"绩效|目标|完成得|完成情况|效果", ("绩效", "目标", "完成情况", "自评")),
+    (r"公开|什么时候|何时|日期|时间", ("公开", "时间", "日期")),
+    (r"中标|供应商|采购", ("采购", "中标")),
+    (r"资产|车辆|房屋", ("资产",)),
+))
+NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置)|不涉及|空表|本表无数据")
+_SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
+_QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没有 有无 请问 一下 介绍 说明 情况 意思 主要 是 的 了 吗 呢 "
+                      "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁".split())
+MAX_CHARS = 420          # a passage is a few sentences, not a page
+MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Consecutive sentences of one report that answer a question."""
+
+    doc: Document
+    text: str
+    page: int | None
+    section: str
+    score: float
+
+
+def question_terms(text: str, names: list[str]) -> list[str]:
+    """The words of a question that a passage answering it should contain (units, years, question words left out)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    return list(dict.fromkeys(t for t in tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS))
+
+
+def body(chunk: StoredChunk) -> str:
+    """A chunk's text without the 【report】heading line that every chunk starts with."""
+    first, _, rest = chunk.text.partition("\n")
+    return rest if first.startswith("【") else chunk.text
+
+
+class PassageRetriever(BaseRetriever):
+    """Chunks of the reports in scope ranked for a question, as llama-index nodes with their citation metadata."""
+
+    def __init__(self, retriever: Retriever, doc_ids: set[str] | None = None, intents: frozenset[str] = frozenset(),
+                 k: int = 8):
+        super().__init__()
+        self._retriever = retriever
+        self._doc_ids = doc_ids
+        self._intents = intents
+        self._k = k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        corpus = self._retriever.corpus
+        doc_ids = self._doc_ids if self._doc_ids is not None else set(corpus.documents)
+        query = query_bundle.query_str
+        hits = self._retriever.chunks(query, doc_ids, k=max(self._k * 2, 12))
+        scored: dict[str, tuple[StoredChunk, float]] = {h.chunk.chunk_id: (h.chunk, h.score * 60) for h in hits}
+        topics = topic_words(query)
+        terms = question_terms(query, [])
+        defined = [t for t in terms if len(t) >= 3] if "define" in self._intents else []
+        for doc_id in doc_ids:
+            for chunk in corpus.chunks_by_doc.get(doc_id, []):
+                heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+                bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading)
+                if any(_defines(t, chunk.text) for t in defined):
+                    bonus += 3.0  # the report's own definition of the asked term, wherever its section is
+                if bonus:
+                    base = scored.get(chunk.chunk_id, (chunk, 0.0))[1]
+                    scored[chunk.chunk_id] = (chunk, base + bonus)
+        ranked = sorted(scored.values(), key=lambda x: -x[1])[: self._k]
+        return [NodeWithScore(node=_node(c), score=s) for c, s in ranked]
+
+
+def topic_words(question: str) -> list[str]:
+    """The heading words of the sections a question is about (主要职责 → 职责, 职能 …)."""
+    return list(dict.fromkeys(w for pattern, words in TOPICS if pattern.search(question) for w in words))
+
+
+def _defines(term: str, text: str) -> bool:
+    return bool(re.search(rf"{re.escape(term)}[^。，]{{0,6}}(是指|指的是|：|:)", text))
+
+
+def _node(chunk: StoredChunk) -> TextNode:
+    doc = chunk.doc
+    return TextNode(id_=chunk.chunk_id, text=chunk.text, metadata={
+        "document": doc.name, "doc_id": doc.doc_id, "unit": doc.unit, "year": doc.year, "kind": doc.kind,
+        "page": chunk.page, "section": chunk.section, "table": chunk.table})
+
+
+def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, names: list[str],
+                 intents: frozenset[str]) -> Passage | None:
+    """The best-answering sentence among the retrieved chunks, with the sentences that follow it."""
+    terms = question_terms(question, names)
+    topics = topic_words(question)
+    best: tuple[float, StoredChunk, int, list[str]] | None = None
+    for rank, node in enumerate(nodes):
+        chunk = corpus.chunk_index.get(node.node.node_id)
+        if chunk is None:
+            continue
+        sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
+        in_section = sum(1.5 for w in topics if w in chunk.section) + sum(1.0 for t in terms if t in chunk.section)
+        for i, sentence in enumerate(sentences):
+            score = sum(min(len(t), 4) for t in terms if t in sentence)
+            score += sum(1.0 for w in topics if w in sentence) + in_section + 1.0 / (1 + rank)
+            if "define" in intents and any(_defines(t, sentence) for t in terms if len(t) >= 3):
+                score += 4
+            if "yes_no" in intents and NEGATION.search(sentence):
+                score += 2  # “本单位无政府性基金预算” answers 有没有 in words
+            if chunk.kind == "table":
+                score *= 0.6  # prose says in words what a table row says in figures
+            if best is None or score > best[0]:
+                best = (score, chunk, i, sentences)
+    if best is None or best[0] < MIN_SCORE:
+        return None
+    score, chunk, i, sentences = best
+    text = _following(sentences[i:], corpus, chunk, long="list" in intents or "describe" in intents)
+    return Passage(chunk.doc, text, chunk.page, chunk.section, score)
+
+
+def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: bool) -> str:
+    """The sentence and those after it in its section, across the chunks the section was cut into.
+
+    A sentence that ends in a colon (“主要职责是：”) introduces what follows, so
+    the following items are quoted with it; a describe or list answer runs on
+    to a few sentences, any other stops after one or two.
+    """
+    limit = MAX_CHARS if long else 200
+    siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
+    start = siblings.index(chunk)
+    pool = list(sentences)
+    for later in siblings[start + 1:start + 12]:
+        if later.kind != chunk.kind or not (later.section == chunk.section
+                                            or later.section.startswith(chunk.section + " › ")):
+            break  # the section and the items under it (（一）…（二）…), not the next section
+        pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
+    out = ""
+    for k, sentence in enumerate(pool):
+        if out and (len(out) + len(sentence) > limit or (k >= (4 if long else 1) and not out.endswith(("：", ":")))):
+            break
+        out += sentence if not out or out.endswith(("。", "；", "：", ":")) else "；" + sentence
+    return out
