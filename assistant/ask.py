@@ -28,8 +28,9 @@ from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, check_text, fin
 
 MAX_QUESTION = 300
 NEAREST = 2  # passages named when a question is refused for want of the item
-_COUNTERS = {"辆": ("辆",), "人": ("人", "人次", "名"), "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
-_COUNTER = re.compile(r"(?:多少|几)(辆|人|名|台|套)")
+_COUNTERS = {"辆": ("辆",), "人次": ("人次", "人"), "批次": ("批次", "批", "次"), "人": ("人", "人次", "名"),
+             "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
+_COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 
 
@@ -123,9 +124,13 @@ class Assistant:
             return _refuse_item(draft, terms, scope, corpus, nearest)
         facts = [per_doc[d][0][0] for d in docs]
         counted = _COUNTER.search(query)
-        if counted and not any(f.uom in _COUNTERS[counted.group(1)] for f in facts):
-            # “多少人”, “几辆车” ask for a count: an amount or a count of something else is not the answer
-            return _refuse_item(draft, terms + [f"数量（{counted.group(1)}）"], scope, corpus)
+        if counted:  # “多少人”, “几辆车” ask for a count: an amount, or a count of something else, is not the answer
+            wanted = _COUNTERS[counted.group(1)]
+            facts = [next((f for f, _ in per_doc[d] if f.uom in wanted), None) for d in docs]
+            docs = [d for d, f in zip(docs, facts) if f is not None]
+            facts = [f for f in facts if f is not None]
+            if not facts:
+                return _refuse_item(draft, terms + [f"数量（{counted.group(1)}）"], scope, corpus)
         missing = _missing_table(query, scope)
         if missing:
             return _refuse_table(draft, missing, scope)
@@ -169,7 +174,7 @@ class Assistant:
             docs = best_docs(per_doc, limit=1)
             fact = per_doc[docs[0]][0][0] if docs else None
             if fact is not None and fact.value is not None and fact.uom != "%" \
-                    and item_name(fact.label) in " ".join(terms) + query:
+                    and any(t in fact.text for t in terms if len(t) >= 3):
                 draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
                 return _lookup(draft, fact, query, self.corpus)
         doc_ids = {d.doc_id for d in scope.docs}
@@ -401,10 +406,10 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
     m = re.search(r"([^，。？?]{2,30}?)占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)", query)
     whole_first = re.search(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里面)[，,]?([^，。？?]{2,30}?)占(?:了|据)?(?:多大|多少)?的?"
                             r"(比重|比例|百分之|份额)", query)
-    if whole_first:  # “三公经费里，因公出国费占了多大比例”: the whole is named first
-        parts = (whole_first.group(2), whole_first.group(1))
-    elif m and not re.fullmatch(r"了|据|了?多大|了?多少", m.group(2)):
+    if m and not re.fullmatch(r"(了|据)?(多大|多少)?", m.group(2)):
         parts = (m.group(1), m.group(2))
+    elif whole_first:  # “三公经费里，因公出国费占了多大比例”: the whole is named first
+        parts = (whole_first.group(2), whole_first.group(1))
     else:
         return False
     picked = []

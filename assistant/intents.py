@@ -70,11 +70,21 @@ def has(text: str, name: str) -> bool:
     return bool(BY_NAME[name].pattern.search(text))
 
 
+# Asking words of a question about words: what, how, which, where — with no amount asked for
+_WORDS_ASKED = re.compile(r"什么|怎么|怎样|如何|哪些|哪里|哪儿|什么地方|哪个单位|介绍|说明了|是怎么")
+_FIGURE_INTENTS = frozenset({"premise", "reason", "unspent", "execution_rate", "share", "growth", "compare", "sum"})
+
+
 def is_passage(text: str, intents: frozenset[str]) -> bool:
-    """Answered by quoting: a passage intent, and no word that asks for an amount (“有没有…，多少”)."""
+    """Answered by quoting: a passage intent, or a what/how question, and no amount asked for.
+
+    “有没有…” alone is a passage question whose answer may still be a figure
+    (ask.py settles it by the figure when one is held); a reason (为什么) is told
+    beside its figure, so it stays with the figures.
+    """
     wanted = {i.name for i in INTENTS if i.passage} & intents
-    if not wanted:
-        return False
     if wanted == {"yes_no"}:
-        return True  # 有没有… is settled by the figure if one is held, in passages.answer_yes_no
-    return not FIGURE_WORDS.search(text)
+        return True
+    if FIGURE_WORDS.search(text) or intents & _FIGURE_INTENTS:
+        return False
+    return bool(wanted) or bool(_WORDS_ASKED.search(text))

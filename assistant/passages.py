@@ -65,9 +65,18 @@ def question_terms(text: str, names: list[str]) -> list[str]:
 
 
 def body(chunk: StoredChunk) -> str:
-    """A chunk's text without the 【report】heading line that every chunk starts with."""
-    first, _, rest = chunk.text.partition("\n")
-    return rest if first.startswith("【") else chunk.text
+    """A chunk's text without the 【report】 label it starts with.
+
+    The heading line stays: an enumerated item (（一）贯彻执行…) or a term being
+    defined (（十）机关运行经费：是指…) is often read as a heading, and its line is
+    then the start of the very sentence that answers; a heading cut mid-sentence
+    runs on into the body.
+    """
+    text = re.sub(r"^【[^】]*】", "", chunk.text)
+    heading, newline, rest = text.partition("\n")
+    if newline and len(heading) > 15 and not heading.endswith(("。", "；", "：", ":", "？")):
+        return heading + rest
+    return text
 
 
 class PassageRetriever(BaseRetriever):
@@ -161,9 +170,11 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
     start = siblings.index(chunk)
     pool = list(sentences)
     for later in siblings[start + 1:start + 12]:
-        if later.kind != chunk.kind or not (later.section == chunk.section
-                                            or later.section.startswith(chunk.section + " › ")):
+        introduces = pool[-1].endswith(("：", ":")) if pool else False
+        if not introduces and (later.kind != chunk.kind or not (
+                later.section == chunk.section or later.section.startswith(chunk.section + " › "))):
             break  # the section and the items under it (（一）…（二）…), not the next section
+        # after “…的单位包括：” comes its list, even when the list is printed as a table
         pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
     out = ""
     for k, sentence in enumerate(pool):

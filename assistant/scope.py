@@ -120,7 +120,7 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
             continue
         other = next((m for n in (2, 3) for m in [re.search(
             rf"([\u4e00-\u9fff]{{{n}}}(?:省|市|区|县)){re.escape(alias)}", rest)] if m), None)
-        if other and other.group(0) not in known:
+        if other and other.group(0) not in known and other.group(1) not in unit:
             scope.unknown_unit = other.group(0)  # 北京市财政局 is not 上海市普陀区财政局
             rest = rest.replace(other.group(0), " ")
             continue
