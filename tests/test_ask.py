@@ -164,3 +164,49 @@ def test_cli_verify_claims_file(corpus_store):
     wrong = next(line for line in lines if line["id"] == "c002")
     figure = next(f for f in wrong["figures"] if f["status"] == "mismatch")
     assert figure["expected"] == "31.13" and figure["source"]
+
+
+@pytest.mark.parametrize("question, words, page", [
+    ("普陀区财政局2024年决算的名词解释里，机关运行经费是怎么定义的？", ["参照公务员法", "日常公用经费"], 25),
+    ("普陀区司法局2026年单位预算里列了哪些内设机构？", ["社区矫正科", "行政复议科"], 4),
+    ("普陀区社会福利院的主要职能是什么？", ["社会孤老"], 3),
+])
+def test_a_question_about_words_quotes_the_passage_that_answers(assistant, question, words, page):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert all(w in answer.text for w in words), answer.text
+    assert answer.citations[0].page == page and answer.citations[0].text in answer.text
+
+
+def test_yes_no_is_answered_first_then_the_sentence_that_says_so(assistant):
+    answer = assistant.ask("四川省农民工服务中心2022年有机关运行经费支出吗？")
+    assert answer.text.startswith("没有") and "无机关运行经费" in answer.text, answer.text
+
+
+def test_passage_retriever_serves_a_llama_index_query_engine(assistant):
+    from llama_index.core import Settings, get_response_synthesizer
+    from llama_index.core.llms import MockLLM
+    from llama_index.core.query_engine import RetrieverQueryEngine
+    from llama_index.core.response_synthesizers import ResponseMode
+
+    from assistant.intents import intents_of
+    from assistant.passages import PassageRetriever
+
+    question = "上海市财政局2025年单位预算里写的内设机构有哪些？"
+    doc_ids = {d.doc_id for d in assistant.corpus.documents.values() if d.unit == "上海市财政局"}
+    retriever = PassageRetriever(assistant.retriever, doc_ids, intents_of(question))
+    Settings.llm = MockLLM()  # no model: in NO_TEXT mode the engine returns the retrieved nodes
+    engine = RetrieverQueryEngine(retriever, get_response_synthesizer(
+        llm=MockLLM(), response_mode=ResponseMode.NO_TEXT))
+    response = engine.query(question)
+    assert response.source_nodes and all(n.node.metadata["unit"] == "上海市财政局" for n in response.source_nodes)
+    hit = next(n.node for n in response.source_nodes[:3] if "内设机构" in n.node.text)  # the passage, in the top 3
+    assert hit.metadata["page"] == 4 and hit.metadata["document"] == "上海市财政局2025年单位预算_市级.pdf"
+
+
+def test_a_newly_named_unit_does_not_inherit_a_year_it_has_no_report_for(assistant):
+    earlier = Scope(units=["四川省农民工服务中心"], years=[2022])
+    answer = assistant.ask("普陀区司法局的主要职责是什么？", context=earlier)
+    assert not answer.refused, answer.text
+    assert answer.scope["years"] == [] and "司法局" in answer.citations[0].unit
+

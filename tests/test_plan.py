@@ -1,0 +1,92 @@
+"""Question understanding without a store: unit names, English names, intents, figure or passage.
+
+The units are real ones, printed as the reports in ../shared/corpus/more/ print them; none
+of them is named anywhere in the code, so these tests show the rules are general.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.intents import intents_of, is_passage
+from assistant.names import abbreviated_units, english_units, short_names
+
+UNITS = [
+    "上海市审计局", "苏州市审计局", "西安市审计局", "上海交通职业技术学院", "上海科技大学附属学校",
+    "无锡市发展和改革委员会", "深圳市人民政府口岸办公室", "深圳市规划和自然资源局宝安管理局",
+    "上海市普陀区规划和自然资源局", "中共上海市普陀区委社会工作部", "无锡市教育局（本级）", "长春市信访局（本级）",
+    "杭州市司法局", "福州市医疗保障局", "中共重庆市委宣传部", "重庆市水利局", "上海市普陀区万里街道办事处",
+    "上海市普陀区财政局", "上海市财政局",
+]
+
+
+@pytest.mark.parametrize("unit, name", [
+    ("无锡市教育局（本级）", "无锡市教育局"), ("长春市信访局（本级）", "信访局"),
+    ("西安市行政审批服务局（汇总）", "西安市行政审批服务局"), ("无锡市发展和改革委员会", "无锡市发展和改革委"),
+])
+def test_a_qualifier_or_a_long_ending_is_not_needed_to_name_a_unit(unit, name):
+    assert name in short_names(unit)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("无锡市发改委2025年一般公共预算拨款收入是多少？", "无锡市发展和改革委员会"),
+    ("深圳口岸办2026年机关运行经费是多少？", "深圳市人民政府口岸办公室"),
+    ("宝安管理局2026年收入总计是多少？", "深圳市规划和自然资源局宝安管理局"),
+    ("交通职院现在有几辆车？", "上海交通职业技术学院"),
+    ("上海科大附校2026年财政拨款收入是多少？", "上海科技大学附属学校"),
+    ("规划资源局2024年的主要职能是什么？", "上海市普陀区规划和自然资源局"),
+    ("普陀区社会工作部是做什么的？", "中共上海市普陀区委社会工作部"),
+])
+def test_a_shortened_name_finds_its_unit(question, unit):
+    assert abbreviated_units(question, UNITS) == [unit]
+
+
+@pytest.mark.parametrize("question", ["2024年三公经费是多少？", "返乡入乡创业项目推介活动发现了什么问题？"])
+def test_words_that_are_not_a_unit_name_find_none(question):
+    assert abbreviated_units(question, UNITS) == []
+
+
+@pytest.mark.parametrize("question, units", [
+    ("What is the 2026 budget for official receptions of the Shanghai Audit Bureau?", ["上海市审计局"]),
+    ("How much did the Suzhou audit bureau budget for 2026?", ["苏州市审计局"]),
+    ("What does the Hangzhou Justice Bureau spend on training?", ["杭州市司法局"]),
+    ("Fuzhou Healthcare Security Bureau: total budget in 2026?", ["福州市医疗保障局"]),
+    ("What are the duties of the Chongqing Water Resources Bureau?", ["重庆市水利局"]),
+    ("What does the Chongqing Publicity Department do?", ["中共重庆市委宣传部"]),
+    ("Wanli Subdistrict Office budget for 2025", ["上海市普陀区万里街道办事处"]),
+    ("Putuo District Finance Bureau revenue in 2024", ["上海市普陀区财政局"]),
+])
+def test_english_names_come_from_pinyin_and_unit_words(question, units):
+    assert english_units(question, UNITS) == units
+
+
+def test_an_english_question_naming_no_unit_of_the_corpus_finds_none():
+    assert english_units("What did the Beijing Meteorological Bureau spend in 2026?", UNITS) == []
+
+
+@pytest.mark.parametrize("question, passage", [
+    ("上海市审计局的主要职责是什么？", True),
+    ("无锡市教育局内设哪些机构？", True),
+    ("名词解释里机关运行经费是怎么定义的？", True),
+    ("这份决算是什么时候公开的？", True),
+    ("苏州市审计局2026年有没有政府性基金预算支出？", True),
+    ("政府采购情况是怎么说明的？", True),
+    ("上海市审计局2026年三公经费是多少？", False),
+    ("机关运行经费比上年增加了多少？", False),
+    ("人员经费占基本支出的比例是多少？", False),
+    ("为什么公务接待费减少了？", False),
+])
+def test_a_question_about_words_is_told_from_a_question_about_figures(question, passage):
+    assert is_passage(question, intents_of(question)) is passage
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("2026年财政拨款收入比2025年增长了百分之几？", "growth"),
+    ("因公出国（境）费占三公经费的比例是多少？", "share"),
+    ("办公费和印刷费一共多少？", "sum"),
+    ("预算执行率是多少？", "execution_rate"),
+    ("年初预算有多少没花完？", "unspent"),
+    ("为什么机关运行经费大幅增加？", "premise"),
+    ("内设哪些处室？", "list"),
+])
+def test_each_intent_is_read_from_its_own_words(question, intent):
+    assert intent in intents_of(question)
