@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from assistant.verify import find_figures, to_base, dimension
 
-KINDS = ["lookup", "table", "compute", "compare", "reason", "refuse", "premise", "colloquial", "english"]
+KINDS = ["lookup", "table", "compute", "compare", "reason", "refuse", "premise", "colloquial", "english", "describe", "yesno"]
 
 
 def figure_present(expected: dict, text: str) -> bool:
