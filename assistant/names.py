@@ -78,6 +78,8 @@ def short_names(unit: str) -> list[str]:
         names.add(rest)
         if rest.startswith("委"):  # 区委社会工作部 → 社会工作部; 省委办公厅 stays whole
             names.add(rest[1:] if m.group(2) else m.group(1)[-1] + rest)
+            if m.group(2):
+                names.add(m.group(2)[-1] + rest)
         if m.group(2):
             names.add(m.group(2) + rest)
             names.add(m.group(2)[:-1] + rest)
@@ -180,8 +182,8 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
         ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
         score = (0, 0.0)
         for j, char in enumerate(text):
-            if char not in ends:
-                continue
+            if char not in ends or text[j - 1] not in name:
+                continue  # every shortening ending here keeps text[j - 1], which the name must hold
             for i in range(max(0, j - 14), j - 1):
                 candidate = text[i:j + 1]
                 span = _span(candidate[:-1], name)
