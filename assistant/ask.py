@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer, ShownFigure
-from .compose import (CHANGE, Draft, best_docs, companion, describe, fmt, item_name, item_terms, money,
+from .compose import (CHANGE, Draft, about, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredChunk, StoredFact
 from .intents import REASON, has, intents_of, is_passage
@@ -136,8 +136,8 @@ class Assistant:
             return _refuse_table(draft, missing, scope)
         if has(query, "premise") or _contradicts(query, facts[0], corpus):
             return _premise(draft, query, facts[0], corpus)
-        if scope.prior_year:
-            return _prior_year(draft, [f for d in docs for f, _ in per_doc[d][:12]], corpus, scope)
+        if scope.prior_year:  # only a figure about the asked item may be backed out for it
+            return _prior_year(draft, [f for d in docs for f, _ in per_doc[d][:12] if about(f, terms)], corpus, scope)
         if has(query, "unspent") or (has(query, "compare") and "预算" in query and "决算" in query):
             return _unspent(draft, per_doc, docs, terms)
         if has(query, "execution_rate") and (facts[0].uom != "%" or item_name(facts[0].label) not in terms):

@@ -22,7 +22,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
               "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
-              "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大".split())
+              "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
@@ -152,6 +152,23 @@ def item_terms(query: str, scope_words: list[str]) -> list[str]:
         text = text.replace(word, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
     return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)]
+
+
+def about(fact: StoredFact, terms: list[str]) -> bool:
+    """The figure itself is about one of the asked items, not merely its sentence.
+
+    A table cell is about its row and column; a prose figure about the clause it
+    stands in (“…，三公经费支出0.39万元，比上年减少0.15万元”), so the 财政拨款支出 of
+    a sentence that also names the 三公经费 is not taken for them.
+    """
+    if not terms:
+        return True
+    if fact.table:
+        where = " ".join([*fact.path, fact.label, fact.column, fact.table])
+    else:
+        start = fact.span[0] if fact.span else len(fact.source)
+        where = re.split(r"[，。；,;]", fact.source[:start])[-1] + fact.label
+    return any(t in where for t in terms)
 
 
 def weight(fact: StoredFact, query: str) -> float:

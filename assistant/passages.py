@@ -40,9 +40,11 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
 NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置)|不涉及|空表|本表无数据")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
 _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没有 有无 请问 一下 介绍 说明 情况 意思 主要 是 的 了 吗 呢 "
-                      "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁".split())
+                      "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁 有没有 没有 有无 安排 "
+                      "是否 哪个".split())
+_PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 MAX_CHARS = 420          # a passage is a few sentences, not a page
-MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
+MIN_SCORE = 2.5          # below this, no sentence speaks to the question: refuse and name the nearest sections
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,16 @@ class Passage:
 
 
 def question_terms(text: str, names: list[str]) -> list[str]:
-    """The words of a question that a passage answering it should contain (units, years, question words left out)."""
+    """The words of a question that a passage answering it should contain.
+
+    Units, years and question words are left out, and so is any word of a unit's
+    own name: “规划资源局” shortens 规划和自然资源局, so 规划 and 资源 name the unit, not the item.
+    """
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
-    return list(dict.fromkeys(t for t in tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS))
+    return list(dict.fromkeys(t for t in tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS
+                              and not any(t in name for name in names)))
 
 
 def body(chunk: StoredChunk) -> str:
@@ -72,7 +79,7 @@ def body(chunk: StoredChunk) -> str:
     then the start of the very sentence that answers; a heading cut mid-sentence
     runs on into the body.
     """
-    text = re.sub(r"^【[^】]*】", "", chunk.text)
+    text = _PAGE_NUMBER.sub("", re.sub(r"^【[^】]*】", "", chunk.text))
     heading, newline, rest = text.partition("\n")
     if newline and len(heading) > 15 and not heading.endswith(("。", "；", "：", ":", "？")):
         return heading + rest
@@ -133,6 +140,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     """The best-answering sentence among the retrieved chunks, with the sentences that follow it."""
     terms = question_terms(question, names)
     topics = topic_words(question)
+    longest = max((len(t) for t in terms), default=0)
+    key = [t for t in terms if len(t) == longest] if longest >= 4 else [t for t in terms if len(t) >= 3]
     best: tuple[float, StoredChunk, int, list[str]] | None = None
     for rank, node in enumerate(nodes):
         chunk = corpus.chunk_index.get(node.node.node_id)
@@ -141,21 +150,40 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
         in_section = sum(1.5 for w in topics if w in chunk.section) + sum(1.0 for t in terms if t in chunk.section)
         for i, sentence in enumerate(sentences):
-            score = sum(min(len(t), 4) for t in terms if t in sentence)
-            score += sum(1.0 for w in topics if w in sentence) + in_section + 1.0 / (1 + rank)
+            if "yes_no" in intents and key and not any(t in sentence for t in key):
+                continue  # 有没有X is answered by a sentence about X
+            match = sum(min(len(t), 4) for t in terms if t in sentence)
+            match += sum(1.0 for w in topics if w in sentence) + in_section
             if "define" in intents and any(_defines(t, sentence) for t in terms if len(t) >= 3):
-                score += 4
+                match += 4
             if "yes_no" in intents and NEGATION.search(sentence):
-                score += 2  # “本单位无政府性基金预算” answers 有没有 in words
+                match += 2  # “本单位无政府性基金预算” answers 有没有 in words
             if chunk.kind == "table":
-                score *= 0.6  # prose says in words what a table row says in figures
-            if best is None or score > best[0]:
+                match *= 0.6  # prose says in words what a table row says in figures
+            score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
+            if match >= MIN_SCORE and (best is None or score > best[0]):
                 best = (score, chunk, i, sentences)
-    if best is None or best[0] < MIN_SCORE:
+    if best is None:
         return None
     score, chunk, i, sentences = best
-    text = _following(sentences[i:], corpus, chunk, long="list" in intents or "describe" in intents)
+    # a short answer for a term, a date, a name or a yes/no; the passage as the report gives it otherwise
+    long = bool(intents & {"list", "describe"}) or not intents & {"define", "when", "who", "yes_no"}
+    heading = chunk.section.rsplit(" › ", 1)[-1]
+    if long and any(w in heading for w in topics):
+        # a section titled for what is asked (主要职能) is quoted from its start, not from its best line
+        siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
+        k = siblings.index(chunk)
+        while k > 0 and siblings[k - 1].section == chunk.section and siblings[k - 1].kind == chunk.kind:
+            k -= 1
+        chunk, i = siblings[k], 0
+        sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
+    text = _following(sentences[i:], corpus, chunk, long=long)
     return Passage(chunk.doc, text, chunk.page, chunk.section, score)
+
+
+def _is_heading(sentence: str) -> bool:
+    """A short line without a sentence's ending (“十三、政府采购支出预算情况说明”): it says what follows."""
+    return len(sentence) < 30 and not sentence.endswith(("。", "；", "！", "？", "：", ":"))
 
 
 def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: bool) -> str:
@@ -170,15 +198,17 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
     start = siblings.index(chunk)
     pool = list(sentences)
     for later in siblings[start + 1:start + 12]:
-        introduces = pool[-1].endswith(("：", ":")) if pool else False
+        # a line ending in “：”, or headings alone, introduce what follows, whatever kind of chunk it is in
+        introduces = bool(pool) and (pool[-1].endswith(("：", ":")) or all(_is_heading(p) for p in pool))
         if not introduces and (later.kind != chunk.kind or not (
                 later.section == chunk.section or later.section.startswith(chunk.section + " › "))):
             break  # the section and the items under it (（一）…（二）…), not the next section
         # after “…的单位包括：” comes its list, even when the list is printed as a table
         pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
-    out = ""
-    for k, sentence in enumerate(pool):
-        if out and (len(out) + len(sentence) > limit or (k >= (4 if long else 1) and not out.endswith(("：", ":")))):
+    out, said = "", 0
+    for sentence in pool:
+        if out and (len(out) + len(sentence) > limit or (said >= (4 if long else 1) and not out.endswith(("：", ":")))):
             break
+        said += not _is_heading(sentence)  # a heading does not answer: the sentences under it do
         out += sentence if not out or out.endswith(("。", "；", "：", ":")) else "；" + sentence
     return out

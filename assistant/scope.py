@@ -140,7 +140,7 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     held_years = {d.year for d in corpus.documents.values() if not scope.units or d.unit in scope.units}
     # "比2023年增加" names the year compared with; it is asked about only when its report is held
     scope.years = sorted(asked | {y for y in compared if y in held_years and asked})
-    scope.prior_year = bool(re.search(r"(?<![较比与同])(去年|上年|上一年|前一年)", question))
+    scope.prior_year = bool(re.search(r"(?<![较比与同和跟])(去年|上年|上一年|前一年)", question))
     if "决算" in question:
         scope.kind = "决算"
     elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \

@@ -44,6 +44,8 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
         for column, cell in row.cells.items():
             if not cell.text or (cell.value is None and not cell.unreadable):
                 continue
+            if _LINE_NUMBER.search(column.rsplit(" › ", 1)[-1]):
+                continue  # 行次 27 numbers the line; it is no amount
             uom = "%" if cell.percent else _column_unit(column, table.unit)
             if own_unit and re.search(r"指标值|完成值", column):
                 uom = own_unit
@@ -54,6 +56,10 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
                               section=table.context, year=table.year or report.meta.year,
                               span=(start, start + len(cell.text)), unreadable=cell.unreadable))
     return facts
+
+
+# Columns that number the lines of a table (收入行次, 栏次, 序号)
+_LINE_NUMBER = re.compile(r"行次|栏次|^序号$|^编号$")
 
 
 def _column_unit(column: str, table_unit: str) -> str:

@@ -99,9 +99,12 @@ def read_pdf(path: str, display_path: str) -> Report:
                 above = [s[2] for s in spans if s[1] <= table.bbox[1] + 1
                          and (t_index == 0 or s[0] >= found[t_index - 1].bbox[3] - 1)]
                 grid, spread = _grid(table)
-                row_pages = [number] * len(grid)
                 title = table_title(above[-4:])
                 unit = table_unit(*above[-3:])
+                if not title:  # some reports rule the title and 金额单位 lines into the table's frame
+                    title, inner_unit, grid, spread = _title_inside(grid, spread)
+                    unit = unit or inner_unit
+                row_pages = [number] * len(grid)
                 prev = raw[-1] if raw else None
                 continues = (t_index == 0 and not title and prev is not None and prev.ends_page
                              and prev.pages[-1] == number - 1 and len(grid[0]) <= len(prev.grid[0]))
@@ -132,6 +135,31 @@ def read_pdf(path: str, display_path: str) -> Report:
         # A published table with no figures (政府性基金 … 本表无数据) is still a table the report has.
         return Report(path=display_path, meta=meta, paragraphs=build_paragraphs(lines),
                       tables=[t for t in tables if t.rows or t.title], pages=n_pages)
+
+
+def _title_inside(grid: list[list[str | None]], spread: set[tuple[int, int]]
+                  ) -> tuple[str, str, list[list[str | None]], set[tuple[int, int]]]:
+    """A title (“预算07表 政府性基金预算支出表”) and unit line printed in the table's first rows.
+
+    Such a row holds one text spread over the table's width; the rows up to the last
+    of them are taken off the grid, so that the header starts where the headers do.
+    """
+    title, unit, taken = "", "", 0
+    for r, row in enumerate(grid[:4]):
+        texts = {c.strip() for c in row if c and c.strip()}
+        if len(texts) > 1:
+            break
+        text = next(iter(texts), "")
+        if text and table_title([text]):
+            title = table_title([text])
+        elif text and table_unit(text):
+            unit = table_unit(text)
+        elif text:
+            break
+        taken = r + 1
+    if not title:
+        return "", "", grid, spread
+    return title, unit, grid[taken:], {(r - taken, c) for r, c in spread if r >= taken}
 
 
 def _widen(row: list[str | None], width: int) -> list[str | None]:
