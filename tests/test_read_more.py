@@ -1,0 +1,47 @@
+"""Reports of other provinces, read as a user's upload would be: unit, year, kind and tables named right.
+
+One report per table layout of ../shared/corpus/more/ (see its README); the expected values
+are printed on the reports themselves.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.read import read_report
+
+from .corpus import MORE
+
+pytestmark = pytest.mark.skipif(not MORE.exists(), reason="../shared/corpus/more is not beside this checkout")
+
+
+def _read(name: str):
+    return read_report(MORE / name, name)
+
+
+@pytest.mark.parametrize("name, unit, year, kind, scope", [
+    ("北京市气象局2026年度部门预算（报表）.pdf", "北京市气象局", 2026, "预算", "部门"),
+    ("无锡市教育局（本级）2026年度单位预算.pdf", "无锡市教育局（本级）", 2026, "预算", "单位"),
+    ("宁德市人民政府办公室2024年度部门决算（部门整体绩效自评表）.pdf", "宁德市人民政府办公室", 2024, "决算", "部门"),
+    ("长春市信访局（本级）2026年度部门预算.pdf", "长春市信访局（本级）", 2026, "预算", "部门"),
+])
+def test_unit_year_and_kind_are_read(name, unit, year, kind, scope):
+    meta = _read(name).meta
+    assert (meta.unit, meta.year, meta.kind, meta.scope) == (unit, year, kind, scope)
+
+
+def test_titles_ruled_inside_the_table_frame_name_each_table():
+    """Beijing prints 预算01表 … 预算13表 and 金额单位 inside each table's frame."""
+    report = _read("北京市气象局2026年度部门预算（报表）.pdf")
+    codes = [re.match(r"预算(\d\d)表", t.title).group(1) for t in report.tables if re.match(r"预算\d\d表", t.title)]
+    assert codes == [f"{n:02d}" for n in range(1, 14)], [t.title for t in report.tables]
+    fund = next(t for t in report.tables if t.title.startswith("预算07表"))
+    assert fund.title == "预算07表政府性基金预算支出表" and fund.unit == "万元"
+    assert not any("预算07表" in c or "金额单位" in c for c in fund.columns)
+
+
+def test_a_tables_only_pdf_is_read_not_refused_as_a_scan():
+    report = _read("北京市政务服务和数据管理局2026年度部门预算（报表）.pdf")
+    assert any(t.title.startswith("预算09表") for t in report.tables)
+
