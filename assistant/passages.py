@@ -43,8 +43,9 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
                       "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁 有没有 没有 有无 安排 "
                       "是否 哪个".split())
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
+_ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 MAX_CHARS = 420          # a passage is a few sentences, not a page
-MIN_SCORE = 2.5          # below this, no sentence speaks to the question: refuse and name the nearest sections
+MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ class PassageRetriever(BaseRetriever):
         for doc_id in doc_ids:
             for chunk in corpus.chunks_by_doc.get(doc_id, []):
                 heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
-                bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading)
+                bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading) \
+                    + sum(0.5 for w in topics if w in chunk.text)  # a heading the reader did not take for one
                 if any(_defines(t, chunk.text) for t in defined):
                     bonus += 3.0  # the report's own definition of the asked term, wherever its section is
                 if bonus:
@@ -143,17 +145,15 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     longest = max((len(t) for t in terms), default=0)
     key = [t for t in terms if len(t) == longest] if longest >= 4 else [t for t in terms if len(t) >= 3]
     best: tuple[float, StoredChunk, int, list[str]] | None = None
-    for rank, node in enumerate(nodes):
-        chunk = corpus.chunk_index.get(node.node.node_id)
-        if chunk is None:
-            continue
+    for rank, chunk in _with_next(nodes, corpus):
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
         in_section = sum(1.5 for w in topics if w in chunk.section) + sum(1.0 for t in terms if t in chunk.section)
         for i, sentence in enumerate(sentences):
             if "yes_no" in intents and key and not any(t in sentence for t in key):
                 continue  # 有没有X is answered by a sentence about X
-            match = sum(min(len(t), 4) for t in terms if t in sentence)
-            match += sum(1.0 for w in topics if w in sentence) + in_section
+            hits = [t for t in terms if t in sentence]
+            on_topic = [w for w in topics if w in sentence]
+            match = sum(min(len(t), 4) for t in hits) + 2.0 * len(on_topic) + in_section
             if "define" in intents and any(_defines(t, sentence) for t in terms if len(t) >= 3):
                 match += 4
             if "yes_no" in intents and NEGATION.search(sentence):
@@ -161,7 +161,9 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
             if chunk.kind == "table":
                 match *= 0.6  # prose says in words what a table row says in figures
             score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
-            if match >= MIN_SCORE and (best is None or score > best[0]):
+            # one short common word (办公) is not enough: a topic, a longer word, or two words
+            speaks = on_topic or in_section or len(hits) >= 2 or any(len(t) >= 3 for t in hits)
+            if match >= MIN_SCORE and speaks and (best is None or score > best[0]):
                 best = (score, chunk, i, sentences)
     if best is None:
         return None
@@ -179,6 +181,25 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
     text = _following(sentences[i:], corpus, chunk, long=long)
     return Passage(chunk.doc, text, chunk.page, chunk.section, score)
+
+
+def _with_next(nodes: list[NodeWithScore], corpus: Corpus) -> list[tuple[int, StoredChunk]]:
+    """Each retrieved chunk with its rank, and the chunk after it in the same section at the same rank:
+    a section cut into chunks often has its heading in one and its answer in the next."""
+    out, seen = [], set()
+    for rank, node in enumerate(nodes):
+        chunk = corpus.chunk_index.get(node.node.node_id)
+        if chunk is None:
+            continue
+        siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
+        k = siblings.index(chunk)
+        after = siblings[k + 1] if k + 1 < len(siblings) else None
+        for c in (chunk, after):
+            if c is not None and c.chunk_id not in seen and (c is chunk or (
+                    c.section == chunk.section and c.kind == chunk.kind)):
+                seen.add(c.chunk_id)
+                out.append((rank, c))
+    return out
 
 
 def _is_heading(sentence: str) -> bool:
@@ -209,6 +230,7 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
     for sentence in pool:
         if out and (len(out) + len(sentence) > limit or (said >= (4 if long else 1) and not out.endswith(("：", ":")))):
             break
-        said += not _is_heading(sentence)  # a heading does not answer: the sentences under it do
+        # a heading does not answer (the sentences under it do); the items of a list are one answer
+        said += not (_is_heading(sentence) or _ITEM.match(sentence))
         out += sentence if not out or out.endswith(("。", "；", "：", ":")) else "；" + sentence
     return out
