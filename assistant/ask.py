@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer, ShownFigure
-from .compose import (CHANGE, Draft, about, best_docs, companion, describe, fmt, item_name, item_terms, money,
+from .compose import (CHANGE, Draft, about, table_named, best_docs, companion, describe, fmt, item_name, item_terms, money,
                       pick, reason_sentences, subject, who, who_en)
 from .corpus import Corpus, StoredChunk, StoredFact
 from .intents import REASON, has, intents_of, is_passage
-from .passages import NEGATION, PassageRetriever, best_passage, question_terms
+from .passages import NEGATION, PassageRetriever, best_passage, key_terms, question_terms
 from .names import english_units, short_names, shortest_name, without_unit_words
 from .retrieve import Retriever, tokens
 from .scope import Scope, expand, find_scope, is_english, translate
@@ -174,9 +174,11 @@ class Assistant:
             docs = best_docs(per_doc, limit=1)
             fact = per_doc[docs[0]][0][0] if docs else None
             if fact is not None and fact.value is not None and fact.uom != "%" \
-                    and any(t in fact.text for t in terms if len(t) >= 3):
+                    and any(t in fact.text for t in key_terms(terms)):
                 draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
                 return _lookup(draft, fact, query, self.corpus)
+        if "list" in intents and _list_rows(draft, query, scope, self.corpus):
+            return
         doc_ids = {d.doc_id for d in scope.docs}
         nodes = PassageRetriever(self.retriever, doc_ids, intents).retrieve(query)
         found = best_passage(nodes, self.corpus, query, words, intents)
@@ -220,6 +222,24 @@ class Assistant:
 
 
 # ---------------------------------------------------------------- answer kinds
+
+def _list_rows(draft: Draft, query: str, scope: Scope, corpus: Corpus) -> bool:
+    """“预算07表包括哪些科目？”: the rows of the table the question names, in the report's order."""
+    named = [(doc, title) for doc in scope.docs for title in doc.tables if table_named(title, query)]
+    # the longest title named is the table meant: 支出决算表 is also inside “三公”经费支出决算表
+    for doc, title in sorted(named, key=lambda dt: -len(dt[1]))[:1]:
+        rows = [f for f in corpus.facts_by_doc[doc.doc_id] if f.table == title]
+        labels = list(dict.fromkeys(f.label for f in rows if not re.fullmatch(r"(支出|收入)?(合计|总计|小计)", f.label)))
+        if not labels:  # a one-line table (the “三公” table) lists its items in its columns
+            labels = list(dict.fromkeys(f.column.replace(" › ", "") for f in rows))
+        if not labels:
+            return False
+        listed = "；".join(labels[:20]) + ("……" if len(labels) > 20 else "")
+        n = draft.cite_sentence(doc, listed, rows[0].page, title)
+        draft.say(f"{who(doc)}《{title}》列出：{listed}[{n}]", f"{who_en(doc)}, 《{title}》, lists: {listed} [{n}]")
+        return True
+    return False
+
 
 def _lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
     """A figure as the report states it: the table cell, and the prose sentence that says it in words.
@@ -625,6 +645,10 @@ def _default_item(query: str) -> tuple[str, list[str]]:
 _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗")
 
 
+# A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
+_GOES_ON = re.compile(r"^\s*(包括|包含|其中|分别|是哪|有哪些|具体|主要(是|有|包括))")
+
+
 def _clauses(query: str) -> list[str]:
     """A question that asks two things (“…是多少？其中服务采购多少？”) as two questions.
 
@@ -638,7 +662,7 @@ def _clauses(query: str) -> list[str]:
     lead = query[:query.find(asking[0])]
     clauses = [lead + asking[0]]
     for previous, clause in zip(asking, asking[1:]):
-        own = item_terms(clause, [])
+        own = item_terms(clause, []) and not _GOES_ON.match(clause)
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
 

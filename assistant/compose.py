@@ -31,10 +31,27 @@ _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
 
 
-def _table_named(table: str, query: str) -> bool:
-    """The question names this table (“支出预算总表中…”), with or without its year."""
-    core = re.sub(r"^20\d{2}年?(部门|单位)?", "", table)
-    return len(core) >= 4 and core in query
+# The code a table is numbered by, before its name: 预算07表, 公开05表, 公开表5, 表一, 表9, 附表3
+TABLE_CODE = re.compile(r"^(?:(?:预算|公开|部门|单位)?\d{1,2}表|(?:公开)?表[一二三四五六七八九十\d]{1,3}|附表\d{1,2})")
+
+
+def _bare(text: str) -> str:
+    """A title without the quotes, brackets and spaces that reports and people print differently."""
+    return re.sub(r"[“”\"《》〈〉\s]", "", text)
+
+
+def table_named(table: str, query: str) -> bool:
+    """The question names this table: by its title (with or without its year), by its name
+    without its code, or by its code alone (“预算07表”, “表9”; 表1 is not 表10)."""
+    core = _bare(re.sub(r"^20\d{2}年?(部门|单位)?", "", table))
+    query = _bare(query)
+    if len(core) >= 4 and core in query:
+        return True
+    code = TABLE_CODE.match(core)
+    if not code:
+        return False
+    name = core[code.end():]
+    return (len(name) >= 4 and name in query) or bool(re.search(rf"{re.escape(code.group(0))}(?![\d一二三四五六七八九十])", query))
 
 
 def item_name(label: str) -> str:
@@ -224,7 +241,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.0  # “有几辆车” asks what the unit holds, not what it bought
         if fact.table and _TOTAL.search(query) and re.fullmatch(r"(支出|收入)?(合计|总计|小计)", label):
             exact *= 2.5  # “基本支出合计” is the table's 合计 row under 基本支出
-        if fact.table and _table_named(fact.table, query):
+        if fact.table and table_named(fact.table, query):
             exact *= 1.5
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):
             exact *= 2.0  # the 绩效自评表 of the project the question names

@@ -58,7 +58,7 @@ BY_NAME = {i.name: i for i in INTENTS}
 REASON = BY_NAME["reason"].pattern
 
 # A question that asks for an amount is a figure question even when it also says 有没有 or 哪些
-FIGURE_WORDS = re.compile(r"多少|金额|数额|几(万|元|辆|个|人|次|批)|万元|占比|比例|比重|增长率|增减|变化|相差|合计|总计|预算数|决算数")
+FIGURE_WORDS = re.compile(r"多少|金额|数额|几(万|元|辆|个|人|次|批)|占比|比例|比重|增长率|增减|变化|相差")
 
 
 def intents_of(text: str) -> frozenset[str]:
@@ -72,7 +72,8 @@ def has(text: str, name: str) -> bool:
 
 # Asking words of a question about words: what, how, which, where — with no amount asked for
 _WORDS_ASKED = re.compile(r"什么|怎么|怎样|如何|哪些|哪里|哪儿|什么地方|哪个单位|介绍|说明了|是怎么")
-_FIGURE_INTENTS = frozenset({"premise", "reason", "unspent", "execution_rate", "share", "growth", "compare", "sum"})
+# (not sum: its 合计 is also part of item names, “合计数”; a sum asked for says 多少)
+_FIGURE_INTENTS = frozenset({"premise", "reason", "unspent", "execution_rate", "share", "growth", "compare"})
 
 
 def is_passage(text: str, intents: frozenset[str]) -> bool:

@@ -121,6 +121,13 @@ class PassageRetriever(BaseRetriever):
         return [NodeWithScore(node=_node(c), score=s) for c, s in ranked]
 
 
+def key_terms(terms: list[str]) -> list[str]:
+    """The words that name the item of a yes/no question: the longest, when it is long enough to be a
+    name (政府性基金, 公务用车购置费), else every word of three characters or more."""
+    longest = max((len(t) for t in terms), default=0)
+    return [t for t in terms if len(t) == longest] if longest >= 4 else [t for t in terms if len(t) >= 3]
+
+
 def topic_words(question: str) -> list[str]:
     """The heading words of the sections a question is about (主要职责 → 职责, 职能 …)."""
     return list(dict.fromkeys(w for pattern, words in TOPICS if pattern.search(question) for w in words))
@@ -142,8 +149,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     """The best-answering sentence among the retrieved chunks, with the sentences that follow it."""
     terms = question_terms(question, names)
     topics = topic_words(question)
-    longest = max((len(t) for t in terms), default=0)
-    key = [t for t in terms if len(t) == longest] if longest >= 4 else [t for t in terms if len(t) >= 3]
+    key = key_terms(terms)
     best: tuple[float, StoredChunk, int, list[str]] | None = None
     for rank, chunk in _with_next(nodes, corpus):
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]

@@ -172,8 +172,13 @@ def table_title(lines: list[str]) -> str:
     return ""
 
 
+_LETTER_SPACED = re.compile(r"[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff])+")
+
+
 def _clean(cell: str | None) -> str:
-    return normalize(squash(cell or ""))
+    """A cell's text as one string; a cell set letter-spaced (“合 计”, “项 目”) closed up."""
+    text = normalize(squash(cell or ""))
+    return re.sub(r"\s+", "", text) if _LETTER_SPACED.fullmatch(text) else text
 
 
 def _is_amount(text: str) -> bool:

@@ -210,3 +210,10 @@ def test_a_newly_named_unit_does_not_inherit_a_year_it_has_no_report_for(assista
     assert not answer.refused, answer.text
     assert answer.scope["years"] == [] and "司法局" in answer.citations[0].unit
 
+
+
+def test_a_list_question_naming_a_table_lists_its_rows(assistant):
+    answer = assistant.ask("普陀区财政局2024年收入支出决算总表包括哪些项目？")
+    assert not answer.refused and "《收入支出决算总表》" in answer.text, answer.text
+    assert "一般公共预算财政拨款收入" in answer.text and "一般公共服务支出" in answer.text
+    assert answer.citations[0].page == 6

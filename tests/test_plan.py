@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.compose import table_named
 from assistant.intents import intents_of, is_passage
 from assistant.names import abbreviated_units, english_units, short_names
 
@@ -90,3 +91,16 @@ def test_a_question_about_words_is_told_from_a_question_about_figures(question, 
 ])
 def test_each_intent_is_read_from_its_own_words(question, intent):
     assert intent in intents_of(question)
+
+
+@pytest.mark.parametrize("title, question, named", [
+    ("预算07表政府性基金预算支出表", "预算07表（政府性基金预算支出表）的合计数是多少？", True),
+    ("预算07表政府性基金预算支出表", "预算07表包括哪些科目？", True),
+    ("表9政府性基金预算支出情况表", "表9合计是多少？", True),
+    ("表1收支总表", "表10的合计是多少？", False),
+    ("财政拨款三公经费支出决算表", "《财政拨款“三公”经费支出决算表》里有什么？", True),
+    ("2025年部门支出预算总表", "支出预算总表中基本支出是多少？", True),
+    ("收入决算表", "支出决算表里有什么？", False),
+])
+def test_a_table_is_named_by_its_title_its_name_or_its_code(title, question, named):
+    assert table_named(title, question) is named
