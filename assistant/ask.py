@@ -646,7 +646,7 @@ _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗")
 
 
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
-_GOES_ON = re.compile(r"^\s*(包括|包含|其中|分别|是哪|有哪些|具体|主要(是|有|包括))")
+_GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
 
 
 def _clauses(query: str) -> list[str]:
@@ -662,7 +662,8 @@ def _clauses(query: str) -> list[str]:
     lead = query[:query.find(asking[0])]
     clauses = [lead + asking[0]]
     for previous, clause in zip(asking, asking[1:]):
-        own = item_terms(clause, []) and not _GOES_ON.match(clause)
+        # a clause about words (“要达到什么目标？”) is about the subject the clause before it named
+        own = item_terms(clause, []) and not _GOES_ON.match(clause) and not is_passage(clause, intents_of(clause))
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
 

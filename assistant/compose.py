@@ -241,6 +241,10 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.0  # “有几辆车” asks what the unit holds, not what it bought
         if fact.table and _TOTAL.search(query) and re.fullmatch(r"(支出|收入)?(合计|总计|小计)", label):
             exact *= 2.5  # “基本支出合计” is the table's 合计 row under 基本支出
+        elif fact.table and terms and not any(t in " ".join([*fact.path, fact.label, fact.section]) for t in terms) \
+                and any(t in fact.column for t in terms):
+            # the item is a column (人员经费 of a 基本支出表): asked for as a whole, it is the total row's cell
+            exact *= 2.0 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.7
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):
