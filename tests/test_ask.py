@@ -217,3 +217,10 @@ def test_a_list_question_naming_a_table_lists_its_rows(assistant):
     assert not answer.refused and "《收入支出决算总表》" in answer.text, answer.text
     assert "一般公共预算财政拨款收入" in answer.text and "一般公共服务支出" in answer.text
     assert answer.citations[0].page == 6
+
+
+def test_an_item_that_is_a_column_is_read_from_the_total_row(assistant):
+    answer = assistant.ask("万里街道2025年基本支出预算中人员经费是多少？")
+    cited = answer.citations[0]
+    assert cited.row == "合计" and "人员经费" in cited.column, (cited.row, cited.column)
+    assert answer.figures and answer.figures[0].status == "sourced"
