@@ -149,7 +149,7 @@ class Assistant:
         if len(facts) == 2 and (has(query, "compare") or has(query, "growth")):
             levels = [next((f for f, _ in per_doc[d] if f.measure not in CHANGE and f.uom != "%"), per_doc[d][0][0])
                       for d in docs]
-            return _compare(draft, levels, growth=has(query, "growth"), query=query)
+            return _compare(draft, _alike(levels, [per_doc[d] for d in docs]), growth=has(query, "growth"), query=query)
         if has(query, "growth") and len(facts) == 1 and _growth_from_change(draft, facts[0], corpus):
             return
         for fact in facts:
@@ -222,6 +222,20 @@ class Assistant:
 
 
 # ---------------------------------------------------------------- answer kinds
+
+def _alike(levels: list[StoredFact], ranked: list[list[tuple[StoredFact, float]]]) -> list[StoredFact]:
+    """The same item on both sides of a comparison: where the second report holds a figure named as the
+    first one is (same item, same column or measure), it is compared, not a better-ranked neighbour
+    (a 财政拨款 part of one year against the other year's total)."""
+    first = levels[0]
+    key = (item_name(first.label), first.column.rsplit(" › ", 1)[-1] or first.measure)
+    out = [first]
+    for fact, candidates in zip(levels[1:], ranked[1:]):
+        same = next((f for f, _ in candidates if f.uom == first.uom and
+                     (item_name(f.label), f.column.rsplit(" › ", 1)[-1] or f.measure) == key), None)
+        out.append(same or fact)
+    return out
+
 
 def _list_rows(draft: Draft, query: str, scope: Scope, corpus: Corpus) -> bool:
     """“预算07表包括哪些科目？”: the rows of the table the question names, in the report's order."""

@@ -224,3 +224,11 @@ def test_an_item_that_is_a_column_is_read_from_the_total_row(assistant):
     cited = answer.citations[0]
     assert cited.row == "合计" and "人员经费" in cited.column, (cited.row, cited.column)
     assert answer.figures and answer.figures[0].status == "sourced"
+
+
+def test_two_years_are_compared_on_the_same_item(assistant):
+    answer = assistant.ask("万里街道2025年比2024年基本支出增加了多少？")
+    first, second = answer.citations[:2]
+    assert {first.year, second.year} == {2024, 2025}
+    assert (first.row, first.column) == (second.row, second.column), answer.text
+    assert any(f.status == "recomputed" for f in answer.figures)
