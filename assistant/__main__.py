@@ -1,6 +1,9 @@
 """python -m assistant ask|verify|audit …
 
-  ask "问题" [--store DIR] [--json]          one question; --questions FILE.jsonl answers a file
+  ask "问题" [--unit U] [--year Y] [--kind K] [--store DIR] [--json]
+                                               one question, scoped like the web chat's filters;
+                                               --questions FILE.jsonl answers a file (its lines may carry
+                                               "unit", "year" and "kind" too)
   verify "陈述" [--store DIR] [--json]        every figure of a statement checked; --claims FILE.jsonl
   audit PATH [--json]                          a report's internal consistency
 """
@@ -30,6 +33,16 @@ def _records(path: Path, field: str) -> list[dict]:
         if line:
             items.append({field: line})
     return items
+
+
+def _context(corpus, unit: str, year: int | str | None, kind: str):
+    """The scope the filters give, as the web chat's filters do; a unit is found by any of its names."""
+    from .scope import Scope, find_scope
+
+    if not (unit or year or kind):
+        return None
+    units = find_scope(unit, corpus).units if unit else []
+    return Scope(units=units, years=[int(year)] if year else [], kind=kind or "")
 
 
 def _print_answer(out: dict, as_json: bool) -> None:
@@ -66,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     ask = sub.add_parser("ask", help="answer a question from the reports")
     ask.add_argument("question", nargs="?")
     ask.add_argument("--questions", type=Path, help="JSONL with a 'question' field per line, or one plain question per line")
+    ask.add_argument("--unit", default="", help="scope to this unit (its full or a short name)")
+    ask.add_argument("--year", type=int, help="scope to this year")
+    ask.add_argument("--kind", default="", choices=["", "决算", "预算"], help="scope to final accounts or budgets")
     verify = sub.add_parser("verify", help="check every figure of a statement")
     verify.add_argument("claim", nargs="?")
     verify.add_argument("--claims", type=Path, help="JSONL with a 'claim' field per line")
@@ -97,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         assistant = Assistant(args.store, llm=LLM.from_env())
         items = _records(args.questions, "question") if args.questions else [{"question": args.question}]
         for item in items:
-            answer = assistant.ask(item["question"])
+            context = _context(assistant.corpus, item.get("unit", args.unit), item.get("year", args.year),
+                               item.get("kind", args.kind))
+            unit = item.get("unit", args.unit)
+            # a unit the corpus does not hold is asked about by name, so that the refusal says so
+            unheld = unit if unit and not context.units else ""
+            answer = assistant.ask(unheld + item["question"], context)
             out = {k: v for k, v in item.items() if k != "question"} | answer.as_json()
             _print_answer(out, args.json or bool(args.questions))
         return 0

@@ -232,3 +232,16 @@ def test_two_years_are_compared_on_the_same_item(assistant):
     assert {first.year, second.year} == {2024, 2025}
     assert (first.row, first.column) == (second.row, second.column), answer.text
     assert any(f.status == "recomputed" for f in answer.figures)
+
+
+def test_cli_scopes_a_question_like_the_web_filters(corpus_store):
+    def ask(*extra):
+        out = subprocess.run([sys.executable, "-m", "assistant", "ask", "三公经费是多少？", "--store", str(corpus_store),
+                              "--json", *extra], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        return json.loads(out.stdout.splitlines()[-1])
+
+    scoped = ask("--unit", "规划资源局", "--year", "2024")
+    assert scoped["scope"]["units"] == ["上海市普陀区规划和自然资源局"] and scoped["scope"]["years"] == [2024]
+    assert not scoped["refused"] and all(c["unit"] == "上海市普陀区规划和自然资源局" for c in scoped["citations"])
+    unheld = ask("--unit", "北京市财政局")
+    assert unheld["refused"] and "北京市财政局" in unheld["answer"]
