@@ -86,6 +86,9 @@ def is_passage(text: str, intents: frozenset[str]) -> bool:
     wanted = {i.name for i in INTENTS if i.passage} & intents
     if wanted == {"yes_no"}:
         return True
-    if FIGURE_WORDS.search(text) or intents & _FIGURE_INTENTS:
+    figure_intents = intents & _FIGURE_INTENTS
+    if wanted - {"yes_no"}:
+        figure_intents -= {"compare"}  # its 谁/哪个 also ask who won a bid or which units are included
+    if FIGURE_WORDS.search(text) or figure_intents:
         return False
     return bool(wanted) or bool(_WORDS_ASKED.search(text))

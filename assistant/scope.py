@@ -26,6 +26,17 @@ COLLOQUIAL = [
 ]
 
 ENGLISH = [
+    # questions about words, first: their words would otherwise be read as items
+    (r"(main |major |key )?(responsibilit(y|ies)|duties|functions|mandate)|what does .{2,60}? do|what is .{2,60}? responsible for",
+     " 主要职责是什么 "),
+    (r"internal (departments?|divisions?|organs?|bodies|units)|organi[sz]ational structure|how is .{2,60}? organi[sz]ed",
+     " 内设哪些机构 "),
+    (r"(subordinate|affiliated) units|which units (are|does)|units (included|covered)", " 包括哪些单位 "),
+    (r"what does .{2,40}? mean|what is meant by|definition of|define", " 是什么意思 "),
+    (r"when was .{2,60}? (published|released|disclosed)", " 什么时候公开 "),
+    (r"^(does|did|is there|are there|has|have)\b", " 有没有 "),
+    (r"government(al)? funds?( budget)?", "政府性基金"), (r"state[- ]owned capital( operations?| operating)?( budget)?",
+                                                      "国有资本经营"),
     (r"three public (expenses|expenditures?|consumptions?)|three[- ]public", "“三公”经费"),
     (r"official receptions?|hospitality|entertainment", "公务接待费"),
     (r"(official )?vehicle (purchase|acquisition)s?|buy(ing)? (a )?cars?|car purchases?|"
@@ -78,7 +89,9 @@ def translate(question: str) -> str:
     for pattern, term in ENGLISH:
         text = re.sub(rf"\b(?:{pattern})\b", f" {term} ", text)
     text = re.sub(r"\bin (20\d{2})\b|\b(20\d{2})\b", lambda m: f" {m.group(1) or m.group(2)}年 ", text)
-    return text
+    if re.search(r"主要职责是什么|内设哪些机构|包括哪些单位|是什么意思|什么时候公开", text):
+        text = text.replace("多少", " ")  # “what are the duties” asks for words, not an amount
+    return re.sub(r"\b[a-z][a-z'-]*\b", " ", text)  # words with no report term are no item
 
 
 def expand(question: str) -> str:

@@ -5,11 +5,14 @@ of them is named anywhere in the code, so these tests show the rules are general
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.compose import table_named
 from assistant.intents import intents_of, is_passage
 from assistant.names import abbreviated_units, english_units, short_names
+from assistant.scope import translate
 
 UNITS = [
     "上海市审计局", "苏州市审计局", "西安市审计局", "上海交通职业技术学院", "上海科技大学附属学校",
@@ -104,3 +107,17 @@ def test_each_intent_is_read_from_its_own_words(question, intent):
 ])
 def test_a_table_is_named_by_its_title_its_name_or_its_code(title, question, named):
     assert table_named(title, question) is named
+
+
+@pytest.mark.parametrize("question, passage", [
+    ("What are the main responsibilities of the bureau?", True),
+    ("What internal departments does the bureau have?", True),
+    ("What does 'operating costs' mean?", True),
+    ("Does the bureau have any government fund budget spending in 2025?", True),
+    ("What is the 2025 budget for official receptions?", False),
+    ("How much did the bureau spend on travel in 2024?", False),
+])
+def test_an_english_question_about_words_is_told_from_one_about_figures(question, passage):
+    text = translate(question)
+    assert is_passage(text, intents_of(text)) is passage, text
+    assert not re.search(r"[a-z]{2,}", text)  # untranslated words are not taken for items
