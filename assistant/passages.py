@@ -44,7 +44,7 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
                       "是否 哪个".split())
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
-MAX_CHARS = 420          # a passage is a few sentences, not a page
+MAX_CHARS = 600          # a passage is a few sentences, not a page
 MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
 
 
@@ -153,7 +153,10 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     best: tuple[float, StoredChunk, int, list[str]] | None = None
     for rank, chunk in _with_next(nodes, corpus):
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
-        in_section = sum(1.5 for w in topics if w in chunk.section) + sum(1.0 for t in terms if t in chunk.section)
+        context = chunk.section
+        if chunk.kind == "table":  # a table's title and header line say what its rows are about; the rows answer
+            context, sentences = " ".join([chunk.section, *sentences[:2]]), sentences[2:]
+        in_section = sum(1.5 for w in topics if w in context) + sum(1.0 for t in terms if t in context)
         for i, sentence in enumerate(sentences):
             if "yes_no" in intents and key and not any(t in sentence for t in key):
                 continue  # 有没有X is answered by a sentence about X

@@ -25,6 +25,9 @@ COLLOQUIAL = [
     ("开会", "会议费"), ("培训", "培训费"), ("物业", "物业管理费"),
 ]
 
+# The public's words that wrap a report's term (买公务用车 is 公务用车购置费, not 公务用车)
+_PHRASES = [(r"(买|购买|购置|新购|添置|更新)了?(新的?)?(公务)?用?车", "公务用车购置费")]
+
 ENGLISH = [
     # questions about words, first: their words would otherwise be read as items
     (r"(main |major |key )?(responsibilit(y|ies)|duties|functions|mandate)|what does .{2,60}? do|what is .{2,60}? responsible for",
@@ -96,12 +99,12 @@ def translate(question: str) -> str:
 
 def expand(question: str) -> str:
     """Add the reports' terms for the public's words, keeping the original words too."""
-    extra = []
+    extra = [term for phrase, term in _PHRASES if re.search(phrase, question) and term not in question]
     rest = question
     for formal in ("公务用车", "公务接待", "因公出国", "工资福利支出", "培训费", "差旅费", "会议费", "物业管理费"):
         rest = rest.replace(formal, " ")  # the report's own term is already there: nothing to translate
     for word, term in COLLOQUIAL:
-        if word in rest and term not in question:
+        if word in rest and term not in question and term not in extra:
             extra.append(term)
             rest = rest.replace(word, " ")
     return question + (" " + " ".join(extra) if extra else "")
