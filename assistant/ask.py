@@ -125,11 +125,14 @@ class Assistant:
         facts = [per_doc[d][0][0] for d in docs]
         counted = _COUNTER.search(query)
         if counted:  # “多少人”, “几辆车” ask for a count: an amount, or a count of something else, is not the answer
-            wanted = _COUNTERS[counted.group(1)]
+            wanted, docs_asked = _COUNTERS[counted.group(1)], docs
             facts = [next((f for f, _ in per_doc[d] if f.uom in wanted), None) for d in docs]
             docs = [d for d, f in zip(docs, facts) if f is not None]
             facts = [f for f in facts if f is not None]
-            if not facts:
+            if not facts and re.search(r"多少钱|金额|经费|(预算|花|安排|支出)了?多少|万元", query):
+                facts = [per_doc[d][0][0] for d in docs_asked]  # the amount asked beside the count is answered
+                docs = docs_asked
+            elif not facts:
                 return _refuse_item(draft, terms + [f"数量（{counted.group(1)}）"], scope, corpus)
         missing = _missing_table(query, scope)
         if missing:
@@ -176,7 +179,14 @@ class Assistant:
             if fact is not None and fact.value is not None and fact.uom != "%" \
                     and any(t in fact.text for t in key_terms(terms)):
                 draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
-                return _lookup(draft, fact, query, self.corpus)
+                _lookup(draft, fact, query, self.corpus)
+                if not fact.value:  # and the report's own words that there is none, where it says so
+                    nodes = PassageRetriever(self.retriever, {fact.doc.doc_id}, intents).retrieve(query)
+                    found = best_passage(nodes, self.corpus, query, words, intents)
+                    if found is not None and NEGATION.search(found.text):
+                        n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
+                        draft.say(f"报告写道：“{found.text}”[{n}]", f"The report states: “{found.text}” [{n}]")
+                return
         if "list" in intents and _list_rows(draft, query, scope, self.corpus):
             return
         doc_ids = {d.doc_id for d in scope.docs}

@@ -25,7 +25,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
-CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升")
+CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升|[比较]20\d{2}|多了|少了")
 _OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")

@@ -30,7 +30,7 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
     (r"职责|职能|干什么|做什么|负责|主要任务|工作任务|是什么单位|是什么机构", ("职责", "职能", "主要任务", "工作任务")),
     (r"概况|基本情况|简介|介绍", ("概况", "基本情况", "职能", "简介")),
     (r"内设|机构设置|处室|科室|机构", ("机构设置", "内设")),
-    (r"下属|所属|包括哪些单位|哪些单位|编制范围|单位构成|组成", ("单位构成", "编制范围", "下属", "组成", "包括")),
+    (r"下属|所属|下面|下设|二级|包括哪些单位|哪些单位|编制范围|单位构成|组成", ("单位构成", "编制范围", "下属", "组成", "二级")),
     (r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|是什么", ("名词解释",)),
     (r"绩效|目标|完成得|完成情况|效果", ("绩效", "目标", "完成情况", "自评")),
     (r"公开|什么时候|何时|日期|时间", ("公开", "时间", "日期")),
@@ -180,7 +180,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     # a short answer for a term, a date, a name or a yes/no; the passage as the report gives it otherwise
     long = bool(intents & {"list", "describe"}) or not intents & {"define", "when", "who", "yes_no"}
     heading = chunk.section.rsplit(" › ", 1)[-1]
-    if long and any(w in heading for w in topics):
+    if long and any(w in heading for w in topics) and not any(w in sentences[i] for w in topics):
         # a section titled for what is asked (主要职能) is quoted from its start, not from its best line
         siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
         k = siblings.index(chunk)

@@ -38,6 +38,7 @@ ENGLISH = [
     (r"what does .{2,40}? mean|what is meant by|definition of|define", " 是什么意思 "),
     (r"when was .{2,60}? (published|released|disclosed)", " 什么时候公开 "),
     (r"^(does|did|is there|are there|has|have)\b", " 有没有 "),
+    (r"(at|by) the end of|as of", " 年底 "),
     (r"government(al)? funds?( budget)?", "政府性基金"), (r"state[- ]owned capital( operations?| operating)?( budget)?",
                                                       "国有资本经营"),
     (r"three public (expenses|expenditures?|consumptions?)|three[- ]public", "“三公”经费"),
@@ -182,7 +183,9 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         # a prior-year figure is answered from the next year's report (back-calculated)
         next_year = [d for d in scope.docs if d.year and d.year - 1 in scope.years]
         held = {d.year for d in scope.docs}
-        if any(y not in held and y + 1 in held for y in scope.years):
+        # the state at a year's end (截至2024年底) is printed in the next year's report: looked up, not backed out
+        at_year_end = re.search(r"年底|年末|末|截至|截止|end of|as of", question)
+        if any(y not in held and y + 1 in held for y in scope.years) and not at_year_end:
             scope.prior_year = True
         scope.docs = in_year or next_year
         if scope.prior_year and next_year and not in_year:
