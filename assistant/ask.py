@@ -447,7 +447,8 @@ def _unspent(draft: Draft, per_doc: dict, docs: list[str], terms: list[str]) -> 
 def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", scope: Scope,
            words: list[str]) -> bool:
     """“A占B的比重”: A ÷ B from the same report when the report does not state the share itself."""
-    m = re.search(r"([^，。？?]{2,30}?)占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)", query)
+    # “…的补助，占全部支出预算的比重” names the part in the clause before the 占
+    m = re.search(r"([^，。？?]{2,30}?)[，,]?占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)", query)
     whole_first = re.search(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里面)[，,]?([^，。？?]{2,30}?)占(?:了|据)?(?:多大|多少)?的?"
                             r"(比重|比例|百分之|份额)", query)
     if m and not re.fullmatch(r"(了|据)?(多大|多少)?", m.group(2)):
@@ -458,6 +459,7 @@ def _share(draft: Draft, query: str, fact: StoredFact, assistant: "Assistant", s
         return False
     picked = []
     for part in parts:
+        part = expand(part)  # “全部支出” is the report's 支出合计
         terms = item_terms(part, words) or [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", part) if t not in words]
         if not terms:
             return False

@@ -212,6 +212,8 @@ def weight(fact: StoredFact, query: str) -> float:
             w *= 0.6
         if "上年" in measure or fact.year != fact.doc.year:
             w *= 1.3 if asks_change or "上年" in query else 0.4
+        elif asks_change and not fact.table:
+            w *= 1.2  # a change is said in words beside its figure (“…，比上年增加…”)
     else:
         w *= 1.8 if COUNT_WORDS.search(query) else 0.3
     for scoped in ("财政拨款", "一般公共预算"):

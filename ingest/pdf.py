@@ -6,6 +6,7 @@ own; grouping within 6 pt puts each figure back into its sentence.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -18,6 +19,8 @@ from .structure import (Line, build_paragraphs, build_table, find_meta, skip_toc
                         table_unit)
 
 Y_TOLERANCE = 6
+# A page's number at its foot (“— 9 —”, “- 9 -”, “9”, “第9页”): a table above it may still go on overleaf
+_PAGE_FOOTER = re.compile(r"[—－\-–]*\s*(第\s*)?\d{1,3}\s*(页)?\s*[—－\-–]*|\d{1,3}\s*/\s*\d{1,3}")
 MAX_PAGES = 2000
 
 
@@ -122,7 +125,8 @@ def read_pdf(path: str, display_path: str) -> Report:
                     raw.append(target)
                 below = [s for s in spans if s[0] >= table.bbox[3] - 1]
                 target.ends_page = t_index == len(found) - 1 and not any(
-                    s[2].strip() and not s[2].startswith("注") for s in below)
+                    s[2].strip() and not s[2].startswith("注") and not _PAGE_FOOTER.fullmatch(s[2].strip())
+                    for s in below)
         if chars == 0:
             raise ReadError("no text layer: this looks like a scanned PDF and needs OCR first")
         lines = skip_toc(lines)
