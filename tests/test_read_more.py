@@ -45,3 +45,11 @@ def test_a_tables_only_pdf_is_read_not_refused_as_a_scan():
     report = _read("北京市政务服务和数据管理局2026年度部门预算（报表）.pdf")
     assert any(t.title.startswith("预算09表") for t in report.tables)
 
+
+
+def test_a_table_goes_on_overleaf_past_the_page_number_at_its_foot():
+    """Chongqing prints “— 9 —” under each page of a table that continues on the next."""
+    report = _read("中共重庆市委宣传部2026年度部门预算.pdf")
+    income = next(t for t in report.tables if t.title == "2026年单位收入总体情况表")
+    assert income.pages == [9, 10, 11] and income.unit == "万元"
+    assert not [t for t in report.tables if any(c.startswith("第") and c.endswith("列") for c in t.columns)]
