@@ -22,6 +22,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from .corpus import Corpus, Document, StoredChunk
+from .names import short_names
 from .retrieve import Retriever, tokens
 
 # What a section is about, by the words of its heading: (question words, heading words). A question
@@ -105,7 +106,9 @@ class PassageRetriever(BaseRetriever):
         hits = self._retriever.chunks(query, doc_ids, k=max(self._k * 2, 12))
         scored: dict[str, tuple[StoredChunk, float]] = {h.chunk.chunk_id: (h.chunk, h.score * 60) for h in hits}
         topics = topic_words(query)
-        terms = question_terms(query, [])
+        # the units' own names are in many headings (关于某局2026年…的说明): they say nothing of the item
+        names = sorted({corpus.documents[d].unit for d in doc_ids}) if len(doc_ids) <= 20 else []
+        terms = question_terms(query, [n for u in names for n in short_names(u)])
         defined = [t for t in terms if len(t) >= 3] if "define" in self._intents else []
         for doc_id in doc_ids:
             for chunk in corpus.chunks_by_doc.get(doc_id, []):
