@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .corpus import ROOT, SICHUAN
+from .corpus import REPORTS, ROOT, SICHUAN
 from .test_api import STAFF_PASSWORD, STAFF_USER, running_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -270,3 +270,17 @@ def test_examples_name_each_unit_unambiguously():
     assert "普陀区财政局2025年预算安排的三公经费是多少？" in questions
     assert "农民工服务中心2022年三公经费是多少？" in questions
     assert corpus_line(holdings, 5, "zh") == "语料：3 个单位 × 3 个年度（2022–2025）× 2 类报告（决算、预算），共 5 份"
+
+
+def test_a_quoted_passage_is_boxed_where_it_is_printed():
+    """A passage has no figure to box: the end of its first clause marks it on the page."""
+    import pdfplumber
+
+    from web.pages import find_box, locator
+
+    text = "上海市普陀区司法局设12个内设机构，包括：办公室、政治处、依法治区工作科、社区矫正科。"
+    numbers, words = locator(text, "", [])
+    assert numbers == [] and words == "个内设机构"
+    with pdfplumber.open(REPORTS / "budgets" / "shanghai" / "上海市普陀区司法局2026年单位预算.pdf") as pdf:
+        box = find_box(pdf.pages[3], numbers, words)
+    assert box is not None and box.top > 100  # the passage, not the page's running title

@@ -58,6 +58,9 @@ def locator(text: str, row: str, highlights: list[str]) -> tuple[list[str], str]
     numbers = [n for n in (re.sub(r"[^\d.,\-]", "", h) for h in highlights) if n]
     if row:
         return numbers, _row_words(row)
+    if not numbers:  # a quoted passage: the end of its first clause marks where it is printed
+        runs = re.findall(r"[\u4e00-\u9fff]{4,}", re.split(r"[，。；：,;:]", text, maxsplit=1)[0])
+        return [], runs[-1][-8:] if runs else ""
     at = min((text.find(n) for n in numbers if n in text), default=-1)
     lead = re.search(r"[\u4e00-\u9fff（）“”、]{1,10}$", text[:at].rstrip()) if at > 0 else None
     return numbers, lead.group(0) if lead else ""
@@ -77,6 +80,9 @@ def find_box(page, terms: list[str], words: str) -> Box | None:
             if hits:
                 return _box(hits[0])
     word_tops = [h["top"] for h in page.search(words, regex=False)] if words else []
+    if not terms:  # a passage: the box is where its first words are printed
+        hits = page.search(words, regex=False, return_chars=False) if words else []
+        return _box(hits[0]) if hits else None
     for term in terms:
         hits = page.search(_figure_pattern(term), return_chars=False)
         if hits:
