@@ -45,6 +45,7 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
                       "是否 哪个".split())
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
 MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
 
@@ -110,7 +111,8 @@ class PassageRetriever(BaseRetriever):
         names = sorted({corpus.documents[d].unit for d in doc_ids}) if len(doc_ids) <= 20 else []
         terms = question_terms(query, [n for u in names for n in short_names(u)])
         defined = [t for t in terms if len(t) >= 3] if "define" in self._intents else []
-        for doc_id in doc_ids:
+        # headings are scanned in the reports of a scope, not over a whole corpus (a question naming no unit)
+        for doc_id in (doc_ids if len(doc_ids) <= SECTION_SCAN_DOCS else ()):
             for chunk in corpus.chunks_by_doc.get(doc_id, []):
                 heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
                 bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading) \
