@@ -41,6 +41,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     scope: dict = field(default_factory=dict)   # unit/year/kind the answer was scoped to, for follow-ups
     withdrawn: list[str] = field(default_factory=list)  # sentences removed because a figure was wrong
+    refusal: str = ""              # why it was refused: a code of assistant.refusals.REASONS
 
     def as_json(self) -> dict:
         return {
@@ -52,5 +53,5 @@ class Answer:
                          "citation": f.citation, "formula": f.formula,
                          "expected": None if f.expected is None else str(f.expected)} for f in self.figures],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
-            "scope": self.scope, "withdrawn": self.withdrawn,
+            "scope": self.scope, "withdrawn": self.withdrawn, "refusal": self.refusal,
         }

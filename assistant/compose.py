@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
+from .derive import Derived
 from .intents import REASON
 from .retrieve import Retriever, tokens
 from .scope import Scope
@@ -29,6 +30,9 @@ CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|�
 _OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
+# An item named by its head alone (“收入增加了多少”) is the whole, not a part named with a qualifier
+_HEADS = {"收入", "支出", "收支", "总收入", "总支出", "收入总额", "支出总额"}
+_QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")
 
 
 # The code a table is numbered by, before its name: 预算07表, 公开05表, 公开表5, 表一, 表9, 附表3
@@ -59,6 +63,9 @@ def item_name(label: str) -> str:
     label = re.sub(r"^\d{3,}\s*", "", label)
     parts = [p for p in re.split(r"[（(][类款项][）)]", label) if p.strip()]
     return parts[-1].strip() if len(parts) > 1 else label
+# Words that ask for a kind of figure (a rate, a share, a budget), not for an item
+MEASURE_WORDS = re.compile(r"(完成|执行)?(预算|决算)?(数|额)?|百分比?|比例|比重|占比|执行率|完成率|增幅|增长率|下降率|"
+                           r"变化|变动|数量|年初预算|调整预算|全年预算|完成预算|预算数|决算数|金额|部分|多少钱")
 COUNT_WORDS = re.compile(r"几|多少辆|多少个|数量|批次|人次|多少人|多少台|多少项")
 
 
@@ -73,6 +80,11 @@ class Draft:
     sources: list[Source] = field(default_factory=list)
     keys: dict[tuple, int] = field(default_factory=dict)
     refused: bool = False
+    refusal: str = ""                 # why it was refused: a code of refusals.REASONS
+    items: tuple[str, ...] = ()       # the item the clause being answered asks about
+    derived: list[Derived] = field(default_factory=list)
+    # sentence index → (the facts it gives as the answer, the item they must be about)
+    answers: dict[int, tuple[tuple[StoredFact, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     def cite(self, fact: StoredFact) -> int:
         key = (fact.doc.doc_id, fact.source, fact.page)
@@ -112,14 +124,31 @@ class Draft:
                                            ref=f"「{sentence[:30]}…」", citation=n))
         return self.keys[key]
 
-    def say(self, zh: str, en: str) -> None:
+    def derive(self, derived: Derived) -> Derived:
+        """Cite a computed figure's operands and keep it, so that review recomputes its declared operation."""
+        for fact in derived.operands:
+            self.cite(fact)
+        self.derived.append(derived)
+        return derived
+
+    def say(self, zh: str, en: str, answers: tuple[StoredFact, ...] = ()) -> None:
         """Add a sentence, unless it only repeats a quotation already given (two parts of one question
-        often lead to the same sentence of the report)."""
+        often lead to the same sentence of the report).
+
+        `answers` are the facts the sentence gives as the answer to the clause's item:
+        review withdraws the sentence if they are about something else.
+        """
         sentence = en if self.english else zh
         quoted = _QUOTATION.search(sentence)
         if sentence in self.sentences or (quoted and any(quoted.group(0) in s for s in self.sentences)):
             return
+        if answers:
+            self.answers[len(self.sentences)] = (answers, self.items)
         self.sentences.append(sentence)
+
+    def refuse(self, reason: str, zh: str, en: str) -> None:
+        self.refused, self.refusal = True, reason
+        self.say(zh, en)
 
 
 _QUOTATION = re.compile(r"“[^”]{8,}”\s?\[\d+\]")
@@ -178,6 +207,7 @@ def about(fact: StoredFact, terms: list[str]) -> bool:
     stands in (“…，三公经费支出0.39万元，比上年减少0.15万元”), so the 财政拨款支出 of
     a sentence that also names the 三公经费 is not taken for them.
     """
+    terms = [t for t in terms if not MEASURE_WORDS.fullmatch(t)]
     if not terms:
         return True
     if fact.table:
@@ -247,6 +277,12 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
                 and any(t in fact.column for t in terms):
             # the item is a column (人员经费 of a 基本支出表): asked for as a whole, it is the total row's cell
             exact *= 2.0 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.7
+        if terms and set(terms) <= _HEADS and not CHANGE_WORDS.search(query):
+            leaf = fact.column.rsplit(" › ", 1)[-1]
+            part = _QUALIFIED.search(label) or _QUALIFIED.search(leaf)
+            whole = not part and (bool(re.search(r"合计|总计|总额", label + fact.measure))
+                                  or re.sub(r"预算|决算", "", label).endswith(tuple(_HEADS)))
+            exact *= 2.0 if whole else 0.5 if part else 1.0
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):

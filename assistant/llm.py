@@ -50,4 +50,4 @@ class LLM:
         sentences = [s.strip() for s in re.split(r"(?<=[。！？!?])|(?<=\.)(?=\s|$)", reply.strip()) if s.strip()]
         if not sentences:
             return draft
-        return replace(draft, sentences=sentences)
+        return replace(draft, sentences=sentences, answers={})  # review checks its figures afresh

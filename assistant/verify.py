@@ -177,7 +177,7 @@ def _half(source: Source) -> Decimal:
     return to_base(Decimal(1).scaleb(int(exponent)) / 2, source.uom) if isinstance(exponent, int) else Decimal(0)
 
 
-def _formulas(sources: list[Source]) -> list[Formula]:
+def formulas_over(sources: list[Source]) -> list[Formula]:
     """Every formula the verifier tries over the cited money facts."""
     money = [s for s in sources if dimension(s.uom) == "money"][:MAX_PAIR_FACTS]
     out = []
@@ -233,7 +233,7 @@ def check_figure(figure: Figure, sources: list[Source], formulas=None, strict: b
     contradicted = _contradicting(figure, sources)
     if strict and contradicted:
         return contradicted
-    for f in formulas if formulas is not None else _formulas(sources):
+    for f in formulas if formulas is not None else formulas_over(sources):
         if f.value == 0 and figure.value != 0:
             continue  # a difference of equal figures is no evidence for anything
         if f.unit != "%" and dimension(f.unit) != figure.dimension or (f.unit == "%") != (figure.unit == "%"):
@@ -270,7 +270,7 @@ def _same_kind(figure: Figure, source: Source) -> bool:
 
 
 def check_text(text: str, sources: list[Source], strict: bool = False) -> list[Check]:
-    formulas = _formulas(sources)
+    formulas = formulas_over(sources)
     return [check_figure(f, sources, formulas, strict) for f in find_figures(text)]
 
 

@@ -1,0 +1,198 @@
+"""Understanding a question: its words → a typed, frozen `QueryPlan`, before any fact is looked up.
+
+`understand(question, corpus, context)` reads the question against the corpus's
+unit names and years and the intent table (intents.py): which units, years and kind
+of report it is about (scope.py), what item it asks about, and what is to be done with
+it (the operation). Nothing here retrieves or computes; a plan can be tested, and
+printed, without a store of facts (tests/test_plan.py).
+
+A question that asks two things (“…是多少？占比多少？”) is one plan with two
+clauses; each clause is answered in turn with the plan's scope.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .compose import item_terms
+from .corpus import Corpus
+from .intents import REASON, intents_of, is_passage
+from .names import english_units, short_names, shortest_name, without_unit_words
+from .scope import Scope, expand, find_scope, is_english, translate
+
+MAX_QUESTION = 300
+
+# What a clause asks to be done with the item, in the order the answerer tries them.
+OPERATIONS = (
+    "passage",         # quote the report's words (describe, list, define, when, who, yes/no)
+    "items",           # several items named (A和B): each looked up, summed or compared
+    "premise",         # “为什么X大幅增加？”: the asserted direction checked before a reason is given
+    "prior_year",      # the year before a report's, backed out of the change it states
+    "unspent",         # 预算数 − 决算数 of one item
+    "execution_rate",  # 决算数 ÷ 预算数 of one item, where the report does not state it
+    "share",           # part ÷ whole, where the report does not state it
+    "compare",         # two reports' figures for one item: difference and growth
+    "lookup",          # the figure as the report states it
+)
+
+_COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
+_SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
+_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗")
+# A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
+_GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
+_UP = re.compile(r"增加|增长|上升|提高")
+_DOWN = re.compile(r"减少|下降|降低")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One thing the question asks: its words, the item, the intents and the operation."""
+
+    text: str
+    items: tuple[str, ...]     # the words naming the item (“三公经费”), without units, years, question words
+    parts: tuple[str, ...]     # several items joined by 和/与/、, each to be looked up
+    intents: frozenset[str]
+    operation: str             # one of OPERATIONS
+    direction: str = ""        # "up" | "down": the change the question asserts (“为什么增加了”)
+    counter: str = ""          # 辆, 人, 台 …: a count is asked for, not an amount
+    explain: bool = False      # the report's reason is asked for too (为什么, 原因)
+
+    def has(self, intent: str) -> bool:
+        return intent in self.intents
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A question understood: in the reports' terms, scoped, and split into what it asks."""
+
+    question: str
+    text: str                  # in the reports' terms: English translated, colloquial words expanded
+    english: bool
+    scope: Scope
+    clauses: tuple[Clause, ...]
+    invalid: str = ""          # empty | too_long | no_words: a question that cannot be read
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        return tuple(self.scope.units)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(self.scope.years)
+
+    @property
+    def kind(self) -> str:
+        return self.scope.kind
+
+
+def understand(question: str, corpus: Corpus, context: Scope | None = None) -> QueryPlan:
+    """The plan for a question, in the conversation `context` (its units, years and item)."""
+    q = (question or "").strip()
+    english = is_english(q)
+    invalid = "empty" if not q else "too_long" if len(q) > MAX_QUESTION else \
+        "" if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q) else "no_words"
+    if invalid:
+        return QueryPlan(question, q, english, Scope(), (), invalid)
+    if english:  # the unit by its English name, put back in Chinese so that scope finds it
+        units = corpus.units()
+        named = english_units(q, units)
+        q = " ".join([shortest_name(u, units) for u in named] + [translate(without_unit_words(q, named))])
+    text = expand(q)
+    scope = find_scope(text, corpus, context)
+    words = scope_words(scope)
+    terms = item_terms(text, words)
+    if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
+        text = f"{text} {scope.item}"
+    scope.item = " ".join(terms) or scope.item
+    clauses = tuple(_clause(c, words, corpus, scope) for c in split_clauses(text))
+    return QueryPlan(question, text, english, scope, clauses)
+
+
+def scope_words(scope: Scope) -> list[str]:
+    """The units' names and their short forms, longest first: words that name no item."""
+    return sorted({a for u in scope.units for a in short_names(u)} | set(scope.units), key=len, reverse=True)
+
+
+def _clause(text: str, words: list[str], corpus: Corpus, scope: Scope) -> Clause:
+    intents = intents_of(text)
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    direction = "up" if up and not down else "down" if down and not up else ""
+    counted = _COUNTER.search(text)
+    explain = bool(REASON.search(text))
+    if is_passage(text, intents):
+        return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, "", explain)
+    terms = item_terms(text, words)
+    if not terms:
+        text, terms = default_item(text)
+    parts = split_items(text, words, corpus.joined_labels)
+    if len(parts) > 1 and intents & {"sum", "compare", "each"}:
+        operation = "items"
+    elif "premise" in intents:
+        operation = "premise"
+    elif scope.prior_year:
+        operation = "prior_year"
+    elif "unspent" in intents or ("compare" in intents and "预算" in text and "决算" in text):
+        operation = "unspent"
+    elif "execution_rate" in intents:
+        operation = "execution_rate"
+    elif "share" in intents:
+        operation = "share"
+    elif intents & {"compare", "growth"}:
+        operation = "compare"
+    else:
+        operation = "lookup"
+    return Clause(text, tuple(terms), tuple(parts), intents, operation, direction,
+                  counted.group(1) if counted else "", explain)
+
+
+def default_item(text: str) -> tuple[str, list[str]]:
+    """A question that names no item (“2024年花了多少钱”) asks for the report's totals."""
+    if re.search(r"收入|进账|拿到", text):
+        return text + " 本年收入合计", ["本年收入合计"]
+    if re.search(r"预算|执行|没有支出|未支出", text):
+        return text + " 一般公共预算财政拨款支出", ["一般公共预算财政拨款支出"]
+    return text + " 本年支出合计", ["本年支出合计"]
+
+
+def split_clauses(text: str) -> list[str]:
+    """A question that asks two things (“…是多少？其中服务采购多少？”) as two clauses.
+
+    A later clause that names no item of its own (“占比多少？”) asks about the
+    item of the clause before it.
+    """
+    pieces = [p for p in re.split(r"[，,？?；;]", text) if p.strip()]
+    asking = [p for p in pieces if _ASKS.search(p)]
+    if len(asking) < 2 or REASON.search(text):
+        return [text]
+    lead = text[:text.find(asking[0])]
+    clauses = [lead + asking[0]]
+    for previous, clause in zip(asking, asking[1:]):
+        # a clause about words (“要达到什么目标？”) is about the subject the clause before it named
+        own = item_terms(clause, []) and not _GOES_ON.match(clause) and not is_passage(clause, intents_of(clause))
+        clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
+    return clauses
+
+
+def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
+    """Items joined by 和/与/、 (办公费和印刷费), each with enough words to look it up.
+
+    Names that contain 和 themselves (社会保障和就业支出, 年初结转和结余) are not split.
+    """
+    for w in sorted(words, key=len, reverse=True):
+        text = text.replace(w, " ")
+    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items
+    text = re.sub(r"比(?!上|去|前|较|20\d{2}|年初|例|重|率)(?=[^，。？?]{1,20}?(多|少|高|低))", "、", text)
+    kept = [name for name in joined if name in text]
+    for k, name in enumerate(kept):
+        text = text.replace(name, f"§{k}§")
+    parts = []
+    for p in _SPLIT_ITEMS.split(text):
+        for k, name in enumerate(kept):
+            p = p.replace(f"§{k}§", name)
+        if item_terms(p, []):
+            parts.append(p)
+    return parts
+
+
+__all__ = ["Clause", "QueryPlan", "OPERATIONS", "understand"]

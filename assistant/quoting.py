@@ -1,0 +1,84 @@
+"""Answers in the report's own words: a passage quoted, a table's rows listed, 有/没有 settled.
+
+A question about words (主要职责, 内设机构, 名词解释, 有没有…) is answered by the
+sentences that answer it (passages.py finds and trims them); 有没有… is settled by
+the figure when the reports hold one (有, with the figure; 没有 when it is 0), and by
+the report's words otherwise.
+"""
+from __future__ import annotations
+
+import re
+
+from . import refusals
+from .compose import Draft, best_docs, pick, table_named, who, who_en
+from .corpus import Corpus
+from .figures import lookup
+from .passages import NEGATION, PassageRetriever, best_passage, key_terms, question_terms
+from .plan import Clause
+from .retrieve import Retriever
+from .scope import Scope
+from .verify import find_figures
+
+NEAREST = 2  # passages named when a question is refused for want of the item
+
+
+def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
+           corpus: Corpus) -> None:
+    query, intents = clause.text, clause.intents
+    if "yes_no" in intents and _yes_no_by_figure(draft, clause, scope, words, retriever, corpus):
+        return
+    if "list" in intents and list_rows(draft, query, scope, corpus):
+        return
+    doc_ids = {d.doc_id for d in scope.docs}
+    nodes = PassageRetriever(retriever, doc_ids, intents).retrieve(query)
+    found = best_passage(nodes, corpus, query, words, intents)
+    if found is None:
+        nearest = [corpus.chunk_index[n.node.node_id] for n in nodes[:NEAREST]]
+        return refusals.item(draft, question_terms(query, words), scope, corpus, nearest)
+    n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
+    lead = ""
+    if "yes_no" in intents:
+        amounts = [f.value for f in find_figures(found.text) if f.unit in ("万元", "元", "亿元")]
+        no = NEGATION.search(found.text) or (amounts and not any(amounts))
+        lead = "没有。" if no else "有。"
+    draft.say(f"{lead}{who(found.doc)}写道：“{found.text}”[{n}]",
+              f"{'No. ' if lead == '没有。' else 'Yes. ' if lead else ''}{who_en(found.doc)} states: "
+              f"“{found.text}” [{n}]")
+
+
+def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
+                      corpus: Corpus) -> bool:
+    """有没有…, settled by the figure for the item where the reports hold one."""
+    terms = list(clause.items)
+    per_doc = pick(retriever, clause.text, scope, terms) if terms else {}
+    docs = best_docs(per_doc, limit=1)
+    fact = per_doc[docs[0]][0][0] if docs else None
+    if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in key_terms(terms)):
+        return False
+    draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
+    lookup(draft, fact, clause.text, corpus)
+    if not fact.value:  # and the report's own words that there is none, where it says so
+        nodes = PassageRetriever(retriever, {fact.doc.doc_id}, clause.intents).retrieve(clause.text)
+        found = best_passage(nodes, corpus, clause.text, words, clause.intents)
+        if found is not None and NEGATION.search(found.text):
+            n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
+            draft.say(f"报告写道：“{found.text}”[{n}]", f"The report states: “{found.text}” [{n}]")
+    return True
+
+
+def list_rows(draft: Draft, query: str, scope: Scope, corpus: Corpus) -> bool:
+    """“预算07表包括哪些科目？”: the rows of the table the question names, in the report's order."""
+    named = [(doc, title) for doc in scope.docs for title in doc.tables if table_named(title, query)]
+    # the longest title named is the table meant: 支出决算表 is also inside “三公”经费支出决算表
+    for doc, title in sorted(named, key=lambda dt: -len(dt[1]))[:1]:
+        rows = [f for f in corpus.facts_by_doc[doc.doc_id] if f.table == title]
+        labels = list(dict.fromkeys(f.label for f in rows if not re.fullmatch(r"(支出|收入)?(合计|总计|小计)", f.label)))
+        if not labels:  # a one-line table (the “三公” table) lists its items in its columns
+            labels = list(dict.fromkeys(f.column.replace(" › ", "") for f in rows))
+        if not labels:
+            return False
+        listed = "；".join(labels[:20]) + ("……" if len(labels) > 20 else "")
+        n = draft.cite_sentence(doc, listed, rows[0].page, title)
+        draft.say(f"{who(doc)}《{title}》列出：{listed}[{n}]", f"{who_en(doc)}, 《{title}》, lists: {listed} [{n}]")
+        return True
+    return False
