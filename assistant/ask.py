@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import compute, quoting, refusals
 from .answer import Answer
-from .compose import CHANGE, Draft, best_docs, item_name, item_terms, pick
+from .compose import CHANGE, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons
 from .plan import Clause, scope_words, understand
@@ -102,6 +102,8 @@ class Assistant:
             return refusals.scope(draft, scope, corpus)
         draft.items = clause.items
         words = scope_words(scope)
+        if clause.operation == "undisclosed":
+            return refusals.undisclosed(draft, scope)
         if clause.operation == "passage":
             return quoting.answer(draft, clause, scope, words, self.retriever, corpus)
         if clause.operation == "items":
@@ -159,7 +161,8 @@ class Assistant:
         picked: list[StoredFact] = []
         asked = " ".join(_ITEM_WORDS.findall(clause.text))
         for part in clause.parts:
-            terms = item_terms(part, words) or item_terms(expand(part), words)
+            part = expand(part)  # “开会和培训” are 会议费 and 培训费
+            terms = item_terms(part, words)
             per_doc = pick(self.retriever, f"{part} {asked}", scope, terms)
             docs = best_docs(per_doc, limit=1)
             if not docs:
@@ -177,18 +180,20 @@ class Assistant:
         parts = compute.share_parts(clause.text)
         if parts is None:
             return False
-        picked = []
+        ranked = {}
         for part in parts:
             part = expand(part)  # “全部支出” is the report's 支出合计
             terms = item_terms(part, words) or [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", part) if t not in words]
             if not terms:
                 return False
-            ranked = pick(self.retriever, part, scope, terms).get(fact.doc.doc_id, [])
-            amount = compute.amount_of([f for f, _ in ranked])
-            if amount is None:
-                return False
-            picked.append(amount)
-        return compute.share(draft, *picked)
+            ranked[part] = (terms, [f for f, _ in pick(self.retriever, part, scope, terms).get(fact.doc.doc_id, [])])
+        (part_terms, part_facts), (whole_terms, whole_facts) = ranked.values()
+        if all(MEASURE_WORDS.fullmatch(t) for t in whole_terms) and any("预算" in t for t in whole_terms):
+            # “行政运行的决算数占年初预算的百分之几” is the item's own budget: an execution rate
+            return compute.execution_rate(draft, [part_facts], tuple(part_terms))
+        whole = compute.amount_of(whole_facts, whole=True)
+        part = compute.amount_of(part_facts, beside=whole)
+        return whole is not None and part is not None and compute.share(draft, part, whole)
 
 
 def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str], list[StoredFact]] | None:

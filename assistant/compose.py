@@ -23,7 +23,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
               "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
-              "全年 年初 调整 调整后 哪一年 一年 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
+              "全年 年初 调整 调整后 哪一年 一年 还是 到底 究竟 打算 准备 计划 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升|[比较]20\d{2}|多了|少了")
@@ -200,7 +200,7 @@ def item_terms(query: str, scope_words: list[str]) -> list[str]:
     return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)]
 
 
-def about(fact: StoredFact, terms: list[str]) -> bool:
+def about(fact: StoredFact, terms: list[str], clause: bool = True) -> bool:
     """The figure itself is about one of the asked items, not merely its sentence.
 
     A table cell is about its row and column; a prose figure about the clause it
@@ -212,6 +212,8 @@ def about(fact: StoredFact, terms: list[str]) -> bool:
         return True
     if fact.table:
         where = " ".join([*fact.path, fact.label, fact.column, fact.table])
+    elif not clause:  # a quoted sentence answers about whatever it names
+        where = fact.source + fact.label
     else:
         start = fact.span[0] if fact.span else len(fact.source)
         where = re.split(r"[，。；,;]", fact.source[:start])[-1] + fact.label
@@ -260,6 +262,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     """Ranked facts per document, keeping only facts that name every item term the question uses."""
     doc_ids = {d.doc_id for d in scope.docs}
     ranked = retriever.facts(query, doc_ids)
+    quoted = [_bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
     per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
     for fact, score in ranked:
         text = fact.text
@@ -283,6 +286,8 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             whole = not part and (bool(re.search(r"合计|总计|总额", label + fact.measure))
                                   or re.sub(r"预算|决算", "", label).endswith(tuple(_HEADS)))
             exact *= 2.0 if whole else 0.5 if part else 1.0
+        if quoted and any(q in _bare(" ".join([*fact.path, fact.label, fact.table, fact.source])) for q in quoted):
+            exact *= 3.0  # a name the question quotes (“知创大厦…建设费用”) is the row it asks for
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):

@@ -99,9 +99,9 @@ def execution_rate(draft: Draft, ranked: list[list[StoredFact]], terms: tuple[st
 
 
 # “A占B的比重”, and “B里，A占多大比例” where the whole is named first
-_SHARE = re.compile(r"([^，。？?]{2,30}?)[，,]?占([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)")
+_SHARE = re.compile(r"([^，。？?]{2,30}?)[，,]?占(?!比)([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)")
 _WHOLE_FIRST = re.compile(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里面)[，,]?([^，。？?]{2,30}?)占(?:了|据)?(?:多大|多少)?的?"
-                          r"(比重|比例|百分之|份额)")
+                          r"(比重|比例|百分之|份额|比)")
 
 
 def share_parts(query: str) -> tuple[str, str] | None:
@@ -113,10 +113,26 @@ def share_parts(query: str) -> tuple[str, str] | None:
     return (whole_first.group(2), whole_first.group(1)) if whole_first else None
 
 
-def amount_of(ranked: list[StoredFact]) -> StoredFact | None:
-    """The best-ranked amount that is a level (not a change, not a 决算's budget column)."""
-    return next((f for f in ranked if f.uom in _AMOUNT and f.value is not None and f.measure not in CHANGE
-                 and not (f.doc.kind == "决算" and "预算" in f.measure + f.column)), None)
+def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None, whole: bool = False) -> StoredFact | None:
+    """The best-ranked amount that is a level (not a change, not a 决算's budget column).
+
+    A whole is a table's total row where its table has one (not the row of one unit
+    in a table of units); a part is taken from the table of its whole where that
+    table prints the same item, so that a share is of figures printed alike (both in 元).
+    """
+    levels = [f for f in ranked if f.uom in _AMOUNT and f.value is not None and f.measure not in CHANGE
+              and not (f.doc.kind == "决算" and "预算" in f.measure + f.column)]
+    if not levels:
+        return None
+    top = levels[0]
+    if whole and top.table:
+        total = next((f for f in levels if f.table == top.table and f.column == top.column
+                      and re.fullmatch(r"(支出|收入)?(合计|总计)", f.label.replace(" ", ""))), None)
+        return total or top
+    if beside is not None and beside.table and top.table != beside.table:
+        name = item_name(top.label)
+        return next((f for f in levels if f.table == beside.table and name and name in f.label), top)
+    return top
 
 
 def share(draft: Draft, part: StoredFact, whole: StoredFact) -> bool:
@@ -155,17 +171,25 @@ def growth_from_change(draft: Draft, fact: StoredFact, corpus: Corpus) -> bool:
 
 
 def alike(levels: list[StoredFact], ranked: list[list[StoredFact]]) -> list[StoredFact]:
-    """The same item on both sides of a comparison: where the second report holds a figure named as the
-    first one is (same item, same column or measure), it is compared, not a better-ranked neighbour
-    (a 财政拨款 part of one year against the other year's total)."""
-    first = levels[0]
-    key = (item_name(first.label), first.column.rsplit(" › ", 1)[-1] or first.measure)
-    out = [first]
-    for fact, candidates in zip(levels[1:], ranked[1:]):
-        same = next((f for f in candidates if f.uom == first.uom and
-                     (item_name(f.label), f.column.rsplit(" › ", 1)[-1] or f.measure) == key), None)
-        out.append(same or fact)
+    """The same item on both sides of a comparison: where the other report holds a figure named as this
+    one is (same item, same column or measure; a sentence against a sentence), it is compared, not a
+    better-ranked neighbour (a 财政拨款 part of one year against the other year's total). Either side
+    may be the one the other is matched to."""
+    out = [levels[0]] + [_match(levels[0], c) or f for f, c in zip(levels[1:], ranked[1:])]
+    if len(levels) == 2 and _match(levels[0], ranked[1]) is None:
+        other = _match(levels[1], ranked[0])
+        out = [other, levels[1]] if other is not None else out
     return out
+
+
+def _match(anchor: StoredFact, candidates: list[StoredFact]) -> StoredFact | None:
+    key = (item_name(anchor.label), anchor.column.rsplit(" › ", 1)[-1] or anchor.measure)
+    same = next((f for f in candidates if f.uom == anchor.uom and
+                 (item_name(f.label), f.column.rsplit(" › ", 1)[-1] or f.measure) == key), None)
+    if same is None and not anchor.table:  # a sentence's figure against the other report's sentence
+        same = next((f for f in candidates if not f.table and f.uom == anchor.uom and f.measure not in CHANGE
+                     and f.year == f.doc.year and (key[0] in f.label or item_name(f.label) in key[0])), None)
+    return same
 
 
 def compare(draft: Draft, facts: list[StoredFact], direction: str = "") -> None:
@@ -194,8 +218,11 @@ def compare(draft: Draft, facts: list[StoredFact], direction: str = "") -> None:
                   f"{money(abs(diff.value), a.uom)}。",
                   f"The premise does not hold: it {'increased' if more else 'decreased'} by "
                   f"{money(abs(diff.value), a.uom)}.")
+    years = a.doc.unit == b.doc.unit and a.doc.year and b.doc.year and a.doc.year != b.doc.year
+    change = (f"{a.doc.year}年比{b.doc.year}年{'增加' if more else '减少'}" if years  # one unit over two years
+              else f"前者比后者{'多' if more else '少'}")
     zh = (f"{who(a.doc)}{describe(a)}为{fmt(a)}[{n}]，{who(b.doc)}{describe(b)}为{fmt(b)}[{m}]；"
-          f"前者比后者{'多' if more else '少'}{money(abs(diff.value), a.uom)}（{diff.formula}）")
+          f"{change}{money(abs(diff.value), a.uom)}（{diff.formula}）")
     en = (f"{who_en(a.doc)}: {describe(a)} {fmt(a)} [{n}]; {who_en(b.doc)}: {describe(b)} {fmt(b)} [{m}]; "
           f"the first is {money(abs(diff.value), a.uom)} {'more' if more else 'less'} ({diff.formula})")
     rise = derive("growth", a, b)

@@ -27,6 +27,9 @@ def _intent(name: str, pattern: str, passage: bool = False, needs: str = "") -> 
 
 
 INTENTS: tuple[Intent, ...] = (
+    _intent("personal", r"(局长|主任|书记|厅长|处长|科长|校长|院长|部长|馆长|队长|领导|个人|本人|某人|每人|一个人|人均)"
+                        r".{0,8}(工资|收入|薪|待遇|奖金|补贴)",
+            needs="nothing: the reports publish no individual's pay, so it is refused as undisclosed"),
     _intent("premise", r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
             needs="an item and the direction the question asserts, checked before any reason is given"),
     _intent("reason", r"为什么|为何|原因|怎么回事|why", needs="an item; the report's own explanation near it"),
@@ -36,7 +39,8 @@ INTENTS: tuple[Intent, ...] = (
     _intent("share", r"占.{0,16}(比例|比重|百分之|多少)", needs="a part and its whole, in one report"),
     _intent("growth", r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度", needs="an item in two years, or its stated change"),
     _intent("compare", r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比|"
-                       r"(增加|减少|增长|下降|多|少)了多少", needs="two items, two years or two units"),
+                       r"(增加|减少|增长|下降|多|少)了多少|增加还是减少|减少还是增加|增还是减|(变化|变动)了?多少|哪家|哪些单位|谁家|"
+                       r"最高|最低|最多|最少", needs="two items, two years or two units"),
     _intent("sum", r"一共|总共|合计|加起来|总和|共计|合起来", needs="two or more items of one report"),
     _intent("each", r"各|分别|和|以及", needs="two or more items, each looked up"),
     # answered with the report's words

@@ -157,6 +157,20 @@ def english_units(question: str, units: list[str]) -> list[str]:
     return [u for s, u in sorted(scored, key=lambda x: -x[0]) if s == best]
 
 
+_PLACE_EN = re.compile(r"\b([A-Z][a-z]+)\s+(?:Municipal|City|Provincial|Province|District|County|Prefecture)\b"
+                       r"(?:\s+[A-Z][a-z]+)*")
+
+
+def unheld_place(question: str, units: list[str]) -> str:
+    """A place an English question names (“the Nanjing Municipal Audit Bureau”) that no unit of the corpus
+    is in: the question is about a unit the corpus does not hold, however well its other words match."""
+    places = {p for u in units for p in english_words(u)[0]}
+    for m in _PLACE_EN.finditer(question):
+        if m.group(1).lower() not in places:
+            return m.group(0)
+    return ""
+
+
 def shortest_name(unit: str, units: list[str]) -> str:
     """The shortest name of `unit` that no other unit goes by, as a person would write it."""
     others = {n for u in units if u != unit for n in short_names(u)}

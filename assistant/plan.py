@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
-from .names import english_units, short_names, shortest_name, without_unit_words
+from .names import english_units, short_names, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 
 MAX_QUESTION = 300
 
 # What a clause asks to be done with the item, in the order the answerer tries them.
 OPERATIONS = (
+    "undisclosed",     # what no report publishes (one person's pay): refused, saying so
     "passage",         # quote the report's words (describe, list, define, when, who, yes/no)
     "items",           # several items named (A和B): each looked up, summed or compared
     "premise",         # “为什么X大幅增加？”: the asserted direction checked before a reason is given
@@ -93,18 +94,23 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
         "" if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q) else "no_words"
     if invalid:
         return QueryPlan(question, q, english, Scope(), (), invalid)
+    unheld = ""
     if english:  # the unit by its English name, put back in Chinese so that scope finds it
         units = corpus.units()
-        named = english_units(q, units)
+        unheld = unheld_place(q, units)
+        named = [] if unheld else english_units(q, units)
         q = " ".join([shortest_name(u, units) for u in named] + [translate(without_unit_words(q, named))])
     text = expand(q)
     scope = find_scope(text, corpus, context)
+    if unheld:  # “the Nanjing Municipal Audit Bureau” is no audit bureau of the corpus
+        scope.units, scope.unknown_unit, scope.docs = [], unheld, []
     words = scope_words(scope)
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
-        text = f"{text} {scope.item}"
+        q, text = f"{q} {scope.item}", f"{text} {scope.item}"
     scope.item = " ".join(terms) or scope.item
-    clauses = tuple(_clause(c, words, corpus, scope) for c in split_clauses(text))
+    # each clause in the reports' terms: “开会预算多少钱？打算多少人参加？” asks for 会议费 in its first clause
+    clauses = tuple(_clause(c, words, corpus, scope) for c in split_clauses(q))
     return QueryPlan(question, text, english, scope, clauses)
 
 
@@ -113,18 +119,22 @@ def scope_words(scope: Scope) -> list[str]:
     return sorted({a for u in scope.units for a in short_names(u)} | set(scope.units), key=len, reverse=True)
 
 
-def _clause(text: str, words: list[str], corpus: Corpus, scope: Scope) -> Clause:
+def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Clause:
+    """One clause as asked; its item in the reports' terms, its parts split as the question joins them."""
+    text = expand(asked)
     intents = intents_of(text)
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     counted = _COUNTER.search(text)
     explain = bool(REASON.search(text))
+    if "personal" in intents:
+        return Clause(text, tuple(item_terms(text, words)), (), intents, "undisclosed", direction, "", explain)
     if is_passage(text, intents):
         return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, "", explain)
     terms = item_terms(text, words)
     if not terms:
         text, terms = default_item(text)
-    parts = split_items(text, words, corpus.joined_labels)
+    parts = split_items(asked, words, corpus.joined_labels)  # each part is expanded when it is looked up
     if len(parts) > 1 and intents & {"sum", "compare", "each"}:
         operation = "items"
     elif "premise" in intents:

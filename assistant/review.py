@@ -5,8 +5,9 @@ Three checks, each withdrawing the sentence that fails it:
    (derive.py) whose declared operation, recomputed from its cited operands, gives it;
 2. a figure no cited source supports is withdrawn as unverifiable, one a source
    contradicts as a mismatch, with the value the source gives;
-3. the facts a sentence gives as the answer are about the item asked (compose.about):
-   a right number about another item is not an answer.
+3. the facts a sentence gives as the answer are about the item asked (compose.about: a
+   table cell by its row, column and table; a quoted sentence by its words): a right
+   number about another item is not an answer.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def _operand(fact, draft: Draft) -> Source:
 def _not_about(draft: Draft, i: int):
     """The first fact sentence `i` gives as the answer that is about another item, if any."""
     facts, items = draft.answers.get(i, ((), ()))
-    return next((f for f in facts if not about(f, list(items))), None)
+    return next((f for f in facts if not about(f, list(items), clause=False)), None)
 
 
 def _without(sentence: str, names: list[str]) -> str:

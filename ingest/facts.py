@@ -36,7 +36,10 @@ _UNIT_WORDS = {"万元", "元", "亿元", "%", "个", "辆", "人次", "批次",
 
 def table_facts(report: Report, table: Table) -> list[Fact]:
     facts = []
+    carried = ""  # a row label that names a unit (“专项资金情况（万元） 资金总额：”) sets it for the rows after it
     for row in table.rows:
+        named = _LABEL_UNIT.search(" ".join(row.path) + row.label)
+        carried = named.group(1) if named else carried
         shown = "；".join(f"{col}：{cell.text}" for col, cell in row.cells.items() if cell.text)
         source = f"{row.label}｜{shown}"
         # a 绩效 indicator row prints its own unit (度量单位) for its 指标值 and 完成值
@@ -49,6 +52,8 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
             uom = "%" if cell.percent else _column_unit(column, table.unit)
             if own_unit and re.search(r"指标值|完成值", column):
                 uom = own_unit
+            elif not uom and carried and not cell.percent:
+                uom = carried
             path = ((table.context,) if table.context else ()) + row.path
             start = source.find(f"{column}：{cell.text}") + len(column) + 1
             facts.append(Fact(label=row.label, path=path, measure=column, value=cell.value, uom=uom,
@@ -57,6 +62,8 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
                               span=(start, start + len(cell.text)), unreadable=cell.unreadable))
     return facts
 
+
+_LABEL_UNIT = re.compile(r"[（(](万元|元|亿元)[）)]")
 
 # Columns that number the lines of a table (收入行次, 栏次, 序号)
 _LINE_NUMBER = re.compile(r"行次|栏次|^序号$|^编号$")

@@ -1,0 +1,100 @@
+"""The answering path on the real bundled corpus: question → plan, computed figures → review.
+
+The plan tests read only the corpus's unit names and years; the review tests take
+real facts from the store and check that a figure about another item, or a
+computed figure whose declared operation does not give it, is not shown.
+"""
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from assistant.compose import Draft, describe, fmt, who
+from assistant.corpus import Corpus
+from assistant.derive import derive, recompute
+from assistant.plan import OPERATIONS, understand
+from assistant.review import reviewed
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_store) -> Corpus:
+    return Corpus(corpus_store)
+
+
+@pytest.mark.parametrize("question, operation, item, direction", [
+    ("规划和自然资源局2024年办公费是多少？", "lookup", "办公费", ""),
+    ("规划和自然资源局2024年“三公”经费为什么大幅增加？", "premise", "三公", "up"),
+    ("社会工作部2024年全年预算中有多少没有支出？", "unspent", "", ""),
+    ("财政局2024年办公费、印刷费和邮电费一共多少？", "items", "办公费", ""),
+    ("万里街道2025年公用经费占基本支出的比例是多少？", "share", "公用经费", ""),
+    ("万里街道2025年的机关运行经费比2023年增加还是减少了？", "compare", "机关运行经费", ""),
+    ("规划和自然资源局2023年三公经费是多少？", "prior_year", "三公", ""),
+    ("财政局2024年三公经费预算执行率是多少？", "execution_rate", "三公", ""),
+    ("规划和自然资源局的主要职责是什么？", "passage", "", ""),
+    ("财政局局长一年的工资是多少？", "undisclosed", "", ""),
+    # a unit no report is from still gets a plan: it is refused when answered
+    ("南京市审计局2026年公务接待费是多少？", "lookup", "公务接待费", ""),
+])
+def test_a_question_is_planned_before_anything_is_looked_up(corpus, question, operation, item, direction):
+    plan = understand(question, corpus)
+    clause = plan.clauses[0]
+    assert clause.operation == operation and clause.operation in OPERATIONS
+    assert not item or any(len(t) >= 2 and t in item for t in clause.items)
+    assert clause.direction == direction
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.clauses = ()  # the plan is what was understood; answering does not rewrite it
+
+
+def test_a_colloquial_clause_is_put_in_the_reports_terms_on_its_own(corpus):
+    plan = understand("普陀区财政局2024年开会花了多少钱？出差呢？", corpus)
+    assert "会议费" in plan.clauses[0].items
+
+
+def test_an_english_question_about_a_place_the_corpus_lacks_names_no_unit(corpus):
+    plan = understand("What is the 2026 official reception budget of the Nanjing Municipal Audit Bureau?", corpus)
+    assert plan.units == () and plan.scope.unknown_unit.startswith("Nanjing")
+
+
+def _fact(corpus: Corpus, doc_word: str, label: str, column_word: str = ""):
+    return next(f for f in corpus.facts if doc_word in f.doc.name and f.label.split()[-1] == label and f.table
+                and column_word in f.column and f.value is not None)
+
+
+def test_a_figure_about_another_item_is_withdrawn_even_when_it_is_traced(corpus):
+    """The issue-12 case: asked for 三公经费, a correct 财政拨款 figure is not an answer."""
+    fact = _fact(corpus, "规划和自然资源局2024", "办公费")
+    draft = Draft(corpus, english=False)
+    draft.items = ("“三公”经费",)
+    n = draft.cite(fact)
+    draft.say(f"{who(fact.doc)}中，{describe(fact)}为{fmt(fact)}[{n}]。", "", answers=(fact,))
+    answer = reviewed("规划和自然资源局2024年三公经费是多少？", draft)
+    assert answer.refused and answer.refusal == "not_about" and fmt(fact) not in answer.text.split("（已撤回")[0]
+    draft.items = ("办公费",)
+    draft.answers = {0: ((fact,), draft.items)}
+    assert not reviewed("规划和自然资源局2024年办公费是多少？", draft).refused
+
+
+def test_a_computed_figure_is_checked_by_its_declared_operation(corpus):
+    parts = [_fact(corpus, "财政局2024年度部门决算", label) for label in ("办公费", "印刷费", "邮电费")]
+    summed = derive("sum", *parts)
+    assert summed.value == sum(f.value for f in parts) and recompute("sum", parts) == summed.value
+    draft = Draft(corpus, english=False)
+    draft.derive(summed)
+    draft.say(f"合计{summed.value}万元（{summed.formula}）。", "")
+    answer = reviewed("三项合计多少？", draft)
+    figure = next(f for f in answer.figures if f.value == summed.value)
+    assert figure.status == "recomputed" and figure.formula == summed.formula_in_units
+
+    wrong = dataclasses.replace(summed, value=summed.value + Decimal("1"))  # a value its operation does not give
+    draft = Draft(corpus, english=False)
+    draft.derive(wrong)
+    draft.say(f"合计{wrong.value}万元。", "")
+    assert reviewed("三项合计多少？", draft).refused
+
+
+def test_no_operation_mixes_an_amount_with_a_count(corpus):
+    amount = _fact(corpus, "规划和自然资源局2024", "办公费")
+    count = next(f for f in corpus.facts if f.uom == "辆" and f.value)
+    assert derive("sum", amount, count) is None and derive("share", amount, count) is None
