@@ -23,7 +23,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "相差 比较 增长 增加 减少 下降 占比 比例 原因 为什么 为何 上年 去年 结余 完成 一共 总共 分别 哪个 谁 更 "
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
               "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
-              "全年 年初 调整 调整后 哪一年 一年 还是 到底 究竟 打算 准备 计划 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
+              "全年 年初 调整 调整后 哪一年 一年 还是 到底 究竟 打算 准备 计划 的话 听说 据说 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升|[比较]20\d{2}|多了|少了")
@@ -248,7 +248,7 @@ def weight(fact: StoredFact, query: str) -> float:
             w *= 1.2  # a change is said in words beside its figure (“…，比上年增加…”)
     else:
         w *= 1.8 if COUNT_WORDS.search(query) else 0.3
-    for scoped in ("财政拨款", "一般公共预算"):
+    for scoped in ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营"):
         if scoped in fact.table and scoped not in query:
             w *= 0.8  # the general table answers a general question
     if fact.table:
@@ -264,11 +264,16 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     ranked = retriever.facts(query, doc_ids)
     quoted = [_bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
     per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
+    # the words jieba splits a name into (政府, 基金 of 政府性基金) are not more of the item than the name:
+    # a fact with the name covers it, one with only some of its pieces half of it (服务 for 服务类)
+    whole_terms = [t for t in terms if not any(t != u and t in u for u in terms)]
+    pieces = {w: [t for t in terms if t != w and t in w] for w in whole_terms}
     for fact, score in ranked:
-        text = fact.text
-        covered = sum(1 for t in terms if t in text)
-        if terms and covered == 0:
+        text = fact.text.replace(fact.doc.unit, " ")  # a row named for the unit (政务服务和数据管理局) is not 服务
+        if terms and not any(t in text for t in terms):
             continue
+        covered = sum(1.0 if w in text else 0.5 * sum(t in text for t in pieces[w]) / len(pieces[w])
+                      if pieces[w] else 0.0 for w in whole_terms)
         label = item_name(fact.label)
         exact = (3.0 if label in terms and len(label) >= 3 else 2.0 if len(label) >= 5 and label in query
                  else 1.5 if any(t in label for t in terms) else 1.0)
@@ -294,7 +299,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.0  # the 绩效自评表 of the project the question names
         if REASON.search(query) and not fact.table:
             exact *= 1.5  # a reason is told in prose, next to the figure it explains
-        s = score * weight(fact, query) * exact * (0.5 + covered / max(len(terms), 1))
+        s = score * weight(fact, query) * exact * (0.5 + covered / max(len(whole_terms), 1))
         per_doc.setdefault(fact.doc.doc_id, []).append((fact, s))
     for doc_id in per_doc:
         per_doc[doc_id].sort(key=lambda x: -x[1])

@@ -53,7 +53,7 @@ def _row_cells_asked(corpus: Corpus, fact: StoredFact, query: str) -> list[Store
     """Other cells of the same table row whose column the question names (“执行数和执行率”)."""
     out = []
     for other in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
-        if other is fact or other.value is None or other.label != fact.label:
+        if other is fact or other.value is None or other.label != fact.label or other.column == fact.column:
             continue
         leaf = other.column.rsplit(" › ", 1)[-1]
         if any(t in query for t in tokens(leaf) if len(t) >= 2 and t not in ("预算", "决算", "支出")) \

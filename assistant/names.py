@@ -192,24 +192,37 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
     """
     best, found = (0, 0.0), []
     for unit in units:
-        name = QUALIFIER.sub("", unit)
-        ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
-        score = (0, 0.0)
-        for j, char in enumerate(text):
-            if char not in ends or text[j - 1] not in name:
-                continue  # every shortening ending here keeps text[j - 1], which the name must hold
-            for i in range(max(0, j - 14), j - 1):
-                candidate = text[i:j + 1]
-                span = _span(candidate[:-1], name)
-                if span and not _NOT_IN_NAME.search(candidate):
-                    # longer first; then the tighter fit (规划资源局 is 规划和自然资源局 more than 规划…宝安管理局)
-                    score = max(score, (len(candidate), len(candidate) / span))
-                    break
+        score = _shortening(text, unit)[0]
         if score[0] >= 3 and score > best:
             best, found = score, [unit]
         elif score[0] >= 3 and score == best:
             found.append(unit)
     return found
+
+
+def shortening(text: str, unit: str) -> str:
+    """The words of `text` that name `unit` by a shortening of its name (“福州治安支队”), if any."""
+    score, words = _shortening(text, unit)
+    return words if score[0] >= 3 else ""
+
+
+def _shortening(text: str, unit: str) -> tuple[tuple[int, float], str]:
+    name = QUALIFIER.sub("", unit)
+    ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
+    score, words = (0, 0.0), ""
+    for j, char in enumerate(text):
+        if char not in ends or text[j - 1] not in name:
+            continue  # every shortening ending here keeps text[j - 1], which the name must hold
+        for i in range(max(0, j - 14), j - 1):
+            candidate = text[i:j + 1]
+            span = _span(candidate[:-1], name)
+            if span and not _NOT_IN_NAME.search(candidate):
+                # longer first; then the tighter fit (规划资源局 is 规划和自然资源局 more than 规划…宝安管理局)
+                fit = (len(candidate), len(candidate) / span)
+                if fit > score:
+                    score, words = fit, candidate
+                break
+    return score, words
 
 
 def _span(body: str, name: str) -> int:

@@ -38,7 +38,7 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
     (r"中标|供应商|采购", ("采购", "中标")),
     (r"资产|车辆|房屋", ("资产",)),
 ))
-NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置)|不涉及|空表|本表无数据")
+NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置|编制)|不(涉及|编制|安排|购置)|空表|本表无数据")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
 _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没有 有无 请问 一下 介绍 说明 情况 意思 主要 是 的 了 吗 呢 "
                       "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁 有没有 没有 有无 安排 "
@@ -128,9 +128,18 @@ class PassageRetriever(BaseRetriever):
 
 def key_terms(terms: list[str]) -> list[str]:
     """The words that name the item of a yes/no question: the longest, when it is long enough to be a
-    name (政府性基金, 公务用车购置费), else every word of three characters or more."""
-    longest = max((len(t) for t in terms), default=0)
-    return [t for t in terms if len(t) == longest] if longest >= 4 else [t for t in terms if len(t) >= 3]
+    name (政府性基金, 公务用车购置费), else every word of three characters or more, else the words it has.
+
+    Words made only of heads every item shares (经费支出, 预算资金) name no item:
+    “有没有三公经费支出” is about 三公, not about any 经费支出."""
+    named = [t for t in terms if _HEADS.sub("", t)] or list(terms)
+    longest = max((len(t) for t in named), default=0)
+    if longest >= 4:
+        return [t for t in named if len(t) == longest]
+    return [t for t in named if len(t) >= 3] or named
+
+
+_HEADS = re.compile(r"经费|支出|收入|预算|决算|资金|费用|安排|情况|金额")
 
 
 def topic_words(question: str) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
-from .names import english_units, short_names, shortest_name, unheld_place, without_unit_words
+from .names import english_units, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 
 MAX_QUESTION = 300
@@ -104,7 +104,9 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
     scope = find_scope(text, corpus, context)
     if unheld:  # “the Nanjing Municipal Audit Bureau” is no audit bureau of the corpus
         scope.units, scope.unknown_unit, scope.docs = [], unheld, []
-    words = scope_words(scope)
+    # the words that name the units, as the question shortens them too (福州治安支队), name no item
+    words = sorted(set(scope_words(scope)) | {w for u in scope.units if (w := shortening(text, u))},
+                   key=len, reverse=True)
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
         q, text = f"{q} {scope.item}", f"{text} {scope.item}"
@@ -131,6 +133,9 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
         return Clause(text, tuple(item_terms(text, words)), (), intents, "undisclosed", direction, "", explain)
     if is_passage(text, intents):
         return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, "", explain)
+    gathered = gathered_item(asked)
+    if gathered:  # the examples are not looked up: the item they are examples of is (scope is already known)
+        text = expand(re.sub(r"^[^，。？?]*?(?:这些|这类|等)", "", asked, count=1))
     terms = item_terms(text, words)
     if not terms:
         text, terms = default_item(text)
@@ -164,6 +169,15 @@ def default_item(text: str) -> tuple[str, list[str]]:
     return text + " 本年支出合计", ["本年支出合计"]
 
 
+_GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
+
+
+def gathered_item(text: str) -> str:
+    """The one item a question names by its examples: “发工资、交社保这些人员经费” is 人员经费."""
+    m = _GATHERED.search(text)
+    return m.group(1) if m and item_terms(m.group(1), []) else ""
+
+
 def split_clauses(text: str) -> list[str]:
     """A question that asks two things (“…是多少？其中服务采购多少？”) as two clauses.
 
@@ -191,6 +205,9 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    gathered = gathered_item(text)
+    if gathered:
+        return [gathered]
     # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items
     text = re.sub(r"比(?!上|去|前|较|20\d{2}|年初|例|重|率)(?=[^，。？?]{1,20}?(多|少|高|低))", "、", text)
     kept = [name for name in joined if name in text]
