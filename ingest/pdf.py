@@ -15,8 +15,8 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from .errors import ReadError
 from .normalize import normalize, unspace
 from .report import Report, Table
-from .structure import (Line, build_paragraphs, build_table, find_meta, skip_toc, table_title,
-                        table_unit)
+from .structure import (Line, build_paragraphs, build_table, find_meta, skip_toc,
+                        clean_cell, is_amount, table_title, table_unit)
 
 Y_TOLERANCE = 6
 # A page's number at its foot (“— 9 —”, “- 9 -”, “9”, “第9页”): a table above it may still go on overleaf
@@ -93,11 +93,12 @@ def read_pdf(path: str, display_path: str) -> Report:
             chars += len(page.chars)  # a tables-only report has text in its tables alone
             right = max((l["x1"] for l in page_lines), default=page.width)
             spans = [(l["top"], l["bottom"], unspace(normalize(l["text"]))) for l in page_lines]
+            placed: list[tuple[float, Line]] = []
             for top, bottom, text in spans:
                 if any(b[1] - 1 <= top and bottom <= b[3] + 1 for b in boxes):
                     continue
                 width = next(l for l in page_lines if l["top"] == top)
-                lines.append(Line(text=text, page=number, short=width["x1"] < right - 24))
+                placed.append((top, Line(text=text, page=number, short=width["x1"] < right - 24)))
             for t_index, table in enumerate(found):
                 above = [s[2] for s in spans if s[1] <= table.bbox[1] + 1
                          and (t_index == 0 or s[0] >= found[t_index - 1].bbox[3] - 1)]
@@ -107,6 +108,12 @@ def read_pdf(path: str, display_path: str) -> Report:
                 if not title:  # some reports rule the title and 金额单位 lines into the table's frame
                     title, inner_unit, grid, spread = _title_inside(grid, spread)
                     unit = unit or inner_unit
+                if not title and not any(is_amount(clean_cell(c)) for row in grid for c in row if c):
+                    # a ruled list with no figures (序号｜单位名称｜备注 of the units a report covers) is text:
+                    # it is read where it stands, as the lines of the paragraph that introduces it
+                    placed += [(table.bbox[1] + k / 100, Line(text=" ".join(clean_cell(c) for c in row if c),
+                                                              page=number, short=True))
+                               for k, row in enumerate(table.extract()) if any(row)]
                 row_pages = [number] * len(grid)
                 prev = raw[-1] if raw else None
                 continues = (t_index == 0 and not title and prev is not None and prev.ends_page
@@ -127,6 +134,7 @@ def read_pdf(path: str, display_path: str) -> Report:
                 target.ends_page = t_index == len(found) - 1 and not any(
                     s[2].strip() and not s[2].startswith("注") and not _PAGE_FOOTER.fullmatch(s[2].strip())
                     for s in below)
+            lines += [line for _, line in sorted(placed, key=lambda p: p[0])]
         if chars == 0:
             raise ReadError("no text layer: this looks like a scanned PDF and needs OCR first")
         lines = skip_toc(lines)

@@ -175,19 +175,19 @@ def table_title(lines: list[str]) -> str:
 _LETTER_SPACED = re.compile(r"[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff])+")
 
 
-def _clean(cell: str | None) -> str:
+def clean_cell(cell: str | None) -> str:
     """A cell's text as one string; a cell set letter-spaced (“合 计”, “项 目”) closed up."""
     text = normalize(squash(cell or ""))
     return re.sub(r"\s+", "", text) if _LETTER_SPACED.fullmatch(text) else text
 
 
-def _is_amount(text: str) -> bool:
+def is_amount(text: str) -> bool:
     value, percent = parse_number(text)
     return value is not None and (percent or "." in text or "," in text)
 
 
 def _is_data_row(row: list[str]) -> bool:
-    return any(_is_amount(c) or UNREADABLE.match(c) for c in row)
+    return any(is_amount(c) or UNREADABLE.match(c) for c in row)
 
 
 def _is_header_row(row: list[str]) -> bool:
@@ -262,7 +262,7 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
     but are blank in data rows, where a repeated "201 | 201" is not a code.
     """
     width = max((len(r) for r in grid), default=0)
-    rows = [[_clean(c) for c in r] + [""] * (width - len(r)) for r in grid]
+    rows = [[clean_cell(c) for c in r] + [""] * (width - len(r)) for r in grid]
     row_pages = row_pages or [pages[0] if pages else None] * len(rows)
     skip = 0
     for cells in rows[:3]:
