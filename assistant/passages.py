@@ -45,6 +45,8 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
                       "是否 哪个".split())
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
+_PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
+_PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
 SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
 MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
@@ -163,6 +165,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     """The best-answering sentence among the retrieved chunks, with the sentences that follow it."""
     terms = question_terms(question, names)
     topics = topic_words(question)
+    purpose = bool(_PURPOSE_ASKED.search(question))
     key = key_terms(terms)
     best: tuple[float, StoredChunk, int, list[str]] | None = None
     for rank, chunk in _with_next(nodes, corpus):
@@ -181,6 +184,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
                 match += 4
             if "yes_no" in intents and NEGATION.search(sentence):
                 match += 2  # “本单位无政府性基金预算” answers 有没有 in words
+            if purpose and _PURPOSE_SAID.search(sentence):
+                match += 3  # “花在什么地方” is answered by the sentence that says what it is 用于
             if chunk.kind == "table":
                 match *= 0.6  # prose says in words what a table row says in figures
             score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
@@ -194,7 +199,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     # a short answer for a term, a date, a name or a yes/no; the passage as the report gives it otherwise
     long = bool(intents & {"list", "describe"}) or not intents & {"define", "when", "who", "yes_no"}
     heading = chunk.section.rsplit(" › ", 1)[-1]
-    if long and any(w in heading for w in topics) and not any(w in sentences[i] for w in topics):
+    near_start = sum(len(x) for x in sentences[:i]) < MAX_CHARS // 3
+    if long and any(w in heading for w in topics) and (near_start or not any(w in sentences[i] for w in topics)):
         # a section titled for what is asked (主要职能) is quoted from its start, not from its best line
         siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
         k = siblings.index(chunk)
@@ -251,7 +257,7 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
         pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
     out, said = "", 0
     for sentence in pool:
-        if out and (len(out) + len(sentence) > limit or (said >= (4 if long else 1) and not out.endswith(("：", ":")))):
+        if out and (len(out) + len(sentence) > limit or (said >= (6 if long else 1) and not out.endswith(("：", ":")))):
             break
         # a heading does not answer (the sentences under it do); the items of a list are one answer
         said += not (_is_heading(sentence) or _ITEM.match(sentence))
