@@ -1,5 +1,5 @@
 """python -m evals [--qa FILE.jsonl ...] [--claims FILE.jsonl ...] [--audit FILE.jsonl] [--store DIR]
-[--json OUT] [--html OUT] [--no-baseline]
+[--corpus DIR ...] [--json OUT] [--html OUT] [--no-baseline]
 
 Runs the assistant over the evaluation sets, prints a table, writes JSON and an
 HTML report, and exits 1 when a metric falls below its floor in thresholds.json.
@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write all results here")
     parser.add_argument("--html", type=Path, default=ROOT / "test-output" / "evals" / "report.html")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
+    parser.add_argument("--corpus", type=Path, nargs="*", default=[ROOT / "data" / "reports"],
+                        help="the reports the naive baseline reads (the store's own, for a fair comparison)")
     args = parser.parse_args(argv)
 
     from assistant.ask import Assistant
@@ -35,10 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     claims = [item for path in args.claims for item in read_jsonl(path)]
     audit = read_jsonl(args.audit) if args.audit and args.audit.exists() else []
     results = evaluate(assistant, qa, claims, audit)
+    naive = None
     if not args.no_baseline:
         from .baseline import NaiveRetriever, baseline_score
 
-        results["baseline"] = baseline_score(qa, NaiveRetriever(ROOT / "data" / "reports", assistant.embedder))
+        naive = NaiveRetriever(args.corpus, assistant.embedder)
+        results["baseline"] = baseline_score(qa, naive)
+    from .passages import passage_metrics
+
+    results["passages"] = passage_metrics(qa, assistant, naive)
 
     from .report import html_report, table
 

@@ -20,9 +20,9 @@ from ingest.text import decode
 from .metrics import figure_present
 
 
-def load_documents(root: Path) -> list[Document]:
+def load_documents(roots: Path | list[Path]) -> list[Document]:
     docs = []
-    for path in walk([root]):
+    for path in walk(roots if isinstance(roots, list) else [roots]):
         try:
             if path.suffix.lower() == ".pdf":
                 with pdfplumber.open(path) as pdf:
@@ -37,10 +37,10 @@ def load_documents(root: Path) -> list[Document]:
 
 
 class NaiveRetriever:
-    def __init__(self, root: Path, embedder, top_k: int = 3):
+    def __init__(self, roots: Path | list[Path], embedder, top_k: int = 3):
         self.embedder = embedder
         self.top_k = top_k
-        nodes = SentenceSplitter().get_nodes_from_documents(load_documents(root))
+        nodes = SentenceSplitter().get_nodes_from_documents(load_documents(roots))
         self.texts = [n.get_content() for n in nodes]
         self.vectors = embedder.passages(self.texts)
 

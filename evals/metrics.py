@@ -5,6 +5,8 @@ a unit of the expected figure's printed precision, after converting 元/万元/�
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 
 from assistant.verify import find_figures, to_base, dimension
@@ -30,8 +32,21 @@ def answer_correct(item: dict, answer: dict) -> bool:
     if answer["refused"]:
         return False
     text = answer["answer"]
-    return (all(figure_present(f, text) for f in item.get("figures", []))
-            and all(k in text for k in item.get("keywords", [])))
+    said = _plain(text)
+    right = (all(figure_present(f, text) for f in item.get("figures", []))
+             and all(_plain(k) in said for k in item.get("keywords", [])))
+    if item.get("kind") in PASSAGE_KINDS and item.get("sources"):
+        right = right and bool(retrieval_ranks(item, answer))  # a quoted passage is right on the right page
+    return right
+
+
+# Kinds answered by quoting the report: the quotation must also cite the page it is on
+PASSAGE_KINDS = ("describe", "yesno")
+
+
+def _plain(text: str) -> str:
+    """Text as compared for keywords: NFKC (（境） is (境)) and no whitespace (pdf text spaces figures apart)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def retrieval_ranks(item: dict, answer: dict) -> int | None:

@@ -45,6 +45,12 @@ def table(results: dict) -> str:
         b = results["baseline"]
         extra.append(f"naive llama-index baseline (SentenceSplitter, same e5, top-{b['top_k']}): all expected "
                      f"figures in context for {_cell(b['figures_in_context'])} of {b['n']} questions")
+    if "passages" in results and results["passages"]["n"]:
+        p = results["passages"]
+        ours, naive = p["ours"], p.get("naive", {})
+        extra.append(f"passages (describe, yes/no; n={p['n']}): ours page hit@1 {_cell(ours['page_hit@1'])}, "
+                     f"hit@3 {_cell(ours['page_hit@3'])}; keywords in top-1/top-3 ours {_cell(ours['keywords@1'])}/"
+                     f"{_cell(ours['keywords@3'])}, naive {_cell(naive.get('keywords@1'))}/{_cell(naive.get('keywords@3'))}")
     return "\n".join(lines + [""] + extra)
 
 
@@ -70,7 +76,7 @@ def html_report(results: dict) -> str:
     fig.savefig(buf, format="png")
     plt.close(fig)
     chart = base64.b64encode(buf.getvalue()).decode()
-    summary = {k: v for k, v in results.items() if k in ("qa", "claims", "audit", "baseline")}
+    summary = {k: v for k, v in results.items() if k in ("qa", "claims", "audit", "baseline", "passages")}
     return ("<!doctype html><meta charset=utf-8><title>juesuan-qa evaluation</title>"
             f"<h1>juesuan-qa evaluation</h1><img alt='accuracy per kind' src='data:image/png;base64,{chart}'>"
             f"<pre>{html.escape(table(results))}</pre>"
