@@ -1,6 +1,6 @@
 """Retrieval chunks that still say what they are about when read alone.
 
-Prose chunks never cross a section boundary and start with the report and the
+Prose chunks never cross a section boundary or a page break, and start with the report and the
 innermost heading (the full section path stays in the chunk's `section`; in the
 text it was a third of a prose chunk's tokens). A table becomes chunks of
 consecutive rows under the table title, its unit and one line of column
@@ -55,7 +55,8 @@ def prose_chunks(report: Report) -> list[Chunk]:
         page = group[0].page
         for p in group:
             for piece in _split_long(p.text, MAX_CHARS):
-                if body and len(body) + len(piece) > MAX_CHARS:
+                # a chunk stays on one page, so that a quoted sentence cites the page it is printed on
+                if body and (len(body) + len(piece) > MAX_CHARS or p.page != page):
                     chunks.append(Chunk(text=prefix + body, kind="prose", page=page, section=section))
                     body, page = "", p.page
                 body += ("\n" if body else "") + piece

@@ -91,12 +91,16 @@ def squash(text: str) -> str:
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff，。、；：（）“”]) (?=[\u4e00-\u9fff，。、；：（）“”])")
 
 
+_BROKEN_DECIMAL = re.compile(r"(?<=\d)\.\s+(?=\d{1,2}\s*(?:万元|亿元|元|%))")
+
+
 def unspace(line: str) -> str:
     """Close up a line a PDF set letter-spaced (“江 苏 省 人 民 检 察 院”).
 
     Only lines where most Chinese characters stand apart are touched; the single
     space in “第一部分 单位概况” is the author's and stays.
     """
+    line = _BROKEN_DECIMAL.sub(".", line)  # “386. 73元”: a figure the line broke after its point
     cjk = len(re.findall(r"[\u4e00-\u9fff]", line))
     if cjk >= 4 and len(_SPACED.findall(line)) >= 0.6 * cjk:
         return _SPACED.sub("", re.sub(r" {2,}", " ", line))

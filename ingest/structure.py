@@ -53,6 +53,9 @@ def _toc_key(text: str) -> str:
     return _TOC_TAIL.sub("", re.sub(r"\s+", "", text))
 
 
+_DATED = re.compile(r"(公开|发布|编制|印发|报送)(时间|日期)[:：]")
+
+
 def skip_toc(lines: list[Line]) -> list[Line]:
     """Drop the table of contents: its headings would otherwise open empty sections.
 
@@ -71,6 +74,8 @@ def skip_toc(lines: list[Line]) -> list[Line]:
                                           and not re.search(r"\d\s*$", lines[j].text)):
                 j += 1
             if j < len(lines):
+                # a dated line among the contents (公开时间：2023年9月6日) is the report's, not an entry
+                out += [l for l in lines[i + 1:j] if _DATED.match(re.sub(r"\s+", "", l.text))]
                 i = j
                 continue
         if not _LEADER.search(lines[i].text):
