@@ -27,7 +27,7 @@ from .answer import Answer
 from .compose import CHANGE, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons
-from .plan import Clause, scope_words, understand
+from .plan import Clause, understand
 from .retrieve import Retriever
 from .review import reviewed
 from .scope import Scope, expand
@@ -75,7 +75,7 @@ class Assistant:
             draft = Draft(self.corpus, plan.english)
             for k, clause in enumerate(plan.clauses):
                 said = len(draft.sentences)
-                self._answer(draft, clause, plan.scope)
+                self._answer(draft, clause, plan.scope, list(plan.unit_words))
                 if draft.refused and k > 0:  # a later part that cannot be answered does not undo the first
                     del draft.sentences[said:]
                     draft.answers = {i: a for i, a in draft.answers.items() if i < said}
@@ -94,14 +94,16 @@ class Assistant:
 
     # ------------------------------------------------------------ one clause: resolve, compute, write
 
-    def _answer(self, draft: Draft, clause: Clause, scope: Scope) -> None:
+    def _answer(self, draft: Draft, clause: Clause, scope: Scope, words: list[str]) -> None:
         corpus = self.corpus
         if scope.unknown_unit and not scope.units:
             return refusals.unit(draft, scope.unknown_unit, corpus)
         if not scope.docs:
             return refusals.scope(draft, scope, corpus)
+        if clause.operation == "passage" and scope.years and not any(d.year in scope.years for d in scope.docs) \
+                and not re.search(r"年底|年末|截至|截止", clause.text):
+            return refusals.scope(draft, scope, corpus)  # words are quoted from the year asked, never another's
         draft.items = clause.items
-        words = scope_words(scope)
         if clause.operation == "undisclosed":
             return refusals.undisclosed(draft, scope)
         if clause.operation == "passage":
@@ -191,7 +193,7 @@ class Assistant:
         if all(MEASURE_WORDS.fullmatch(t) for t in whole_terms) and any("预算" in t for t in whole_terms):
             # “行政运行的决算数占年初预算的百分之几” is the item's own budget: an execution rate
             return compute.execution_rate(draft, [part_facts], tuple(part_terms))
-        whole = compute.amount_of(whole_facts, whole=True)
+        whole = compute.amount_of(whole_facts, whole=tuple(whole_terms))
         part = compute.amount_of(part_facts, beside=whole)
         return whole is not None and part is not None and compute.share(draft, part, whole)
 

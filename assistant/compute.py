@@ -113,11 +113,12 @@ def share_parts(query: str) -> tuple[str, str] | None:
     return (whole_first.group(2), whole_first.group(1)) if whole_first else None
 
 
-def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None, whole: bool = False) -> StoredFact | None:
+def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None,
+              whole: tuple[str, ...] = ()) -> StoredFact | None:
     """The best-ranked amount that is a level (not a change, not a 决算's budget column).
 
-    A whole is a table's total row where its table has one (not the row of one unit
-    in a table of units); a part is taken from the table of its whole where that
+    A whole (named by the words `whole`) is its table's total row when the best row is
+    not named so (the row of one unit in a table of units); a part is taken from the table of its whole where that
     table prints the same item, so that a share is of figures printed alike (both in 元).
     """
     levels = [f for f in ranked if f.uom in _AMOUNT and f.value is not None and f.measure not in CHANGE
@@ -125,7 +126,7 @@ def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None, whole:
     if not levels:
         return None
     top = levels[0]
-    if whole and top.table:
+    if whole and top.table and not any(t in top.label for t in whole):
         total = next((f for f in levels if f.table == top.table and f.column == top.column
                       and re.fullmatch(r"(支出|收入)?(合计|总计)", f.label.replace(" ", ""))), None)
         return total or top

@@ -53,7 +53,7 @@ INTENTS: tuple[Intent, ...] = (
     _intent("define", r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|怎么定义|是什么$|是什么？|是什么\?",
             passage=True, needs="the report's own definition of a term"),
     _intent("when", r"什么时候|何时|哪天|几月|日期|公开时间|发布时间", passage=True, needs="a sentence with the date"),
-    _intent("who", r"由谁|谁中标|中标单位|供应商是|承办单位|联系人|联系电话|地址在", passage=True,
+    _intent("who", r"由谁|谁中标|中标单位|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
             needs="a sentence naming the party"),
     _intent("yes_no", r"有没有|有无|是否有|是否存在|是否安排|是否发生|有.{0,16}吗|安排.{0,16}了吗|要.{0,12}吗", passage=True,
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),

@@ -30,19 +30,22 @@ from .retrieve import Retriever, tokens
 TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(q), h) for q, h in (
     (r"职责|职能|干什么|做什么|负责|主要任务|工作任务|是什么单位|是什么机构", ("职责", "职能", "主要任务", "工作任务")),
     (r"概况|基本情况|简介|介绍", ("概况", "基本情况", "职能", "简介")),
-    (r"内设|机构设置|处室|科室|机构", ("机构设置", "内设")),
-    (r"下属|所属|下面|下设|二级|包括哪些单位|哪些单位|编制范围|单位构成|组成", ("单位构成", "编制范围", "下属", "组成", "二级")),
+    (r"内设|内部设|机构设置|处室|科室|机构|设了哪些|设有哪些", ("机构设置", "内设", "科室", "处室", "下设", "机构编制")),
+    (r"下属|所属|下面|下设|二级|包括哪些.{0,4}单位|哪些.{0,4}单位|编制范围|单位构成|组成|由哪些",
+     ("单位构成", "编制范围", "下属", "组成", "二级")),
+    (r"性质|什么级别|行政级别|几级|规格", ("事业单位", "行政单位", "公益", "参照公务员", "级")),
     (r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|是什么", ("名词解释",)),
     (r"绩效|目标|完成得|完成情况|效果", ("绩效", "目标", "完成情况", "自评")),
     (r"公开|什么时候|何时|日期|时间", ("公开", "时间", "日期")),
     (r"中标|供应商|采购", ("采购", "中标")),
     (r"资产|车辆|房屋", ("资产",)),
+    (r"地址|在哪儿|在哪里办公|位于|联系电话|电话", ("地址", "电话", "联系")),
 ))
 NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置|编制)|不(涉及|编制|安排|购置)|空表|本表无数据")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
 _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没有 有无 请问 一下 介绍 说明 情况 意思 主要 是 的 了 吗 呢 "
                       "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁 有没有 没有 有无 安排 "
-                      "是否 哪个".split())
+                      "是否 哪个 汇总 市级 本级 下面 这个单位 部门预算 单位预算 部门决算 单位决算 性质 组成".split())
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
@@ -106,11 +109,19 @@ class PassageRetriever(BaseRetriever):
         corpus = self._retriever.corpus
         doc_ids = self._doc_ids if self._doc_ids is not None else set(corpus.documents)
         query = query_bundle.query_str
-        hits = self._retriever.chunks(query, doc_ids, k=max(self._k * 2, 12))
-        scored: dict[str, tuple[StoredChunk, float]] = {h.chunk.chunk_id: (h.chunk, h.score * 60) for h in hits}
-        topics = topic_words(query)
-        # the units' own names are in many headings (关于某局2026年…的说明): they say nothing of the item
+        # the units' own names are in every chunk and many headings (关于某局2026年…的说明): within the
+        # scope's own reports they say little of what is asked, so the rest is searched for too;
         names = sorted({corpus.documents[d].unit for d in doc_ids}) if len(doc_ids) <= 20 else []
+        search = query
+        for name in sorted({n for u in names for n in short_names(u)}, key=len, reverse=True):
+            search = search.replace(name, " ")
+        # searched both with and without them: e5 matches “某局设12个内设机构” best with the name in
+        scored: dict[str, tuple[StoredChunk, float]] = {}
+        for asked in dict.fromkeys([query, search] if search.strip() else [query]):
+            for h in self._retriever.chunks(asked, doc_ids, k=max(self._k * 2, 12)):
+                if h.score * 60 > scored.get(h.chunk.chunk_id, (None, 0.0))[1]:
+                    scored[h.chunk.chunk_id] = (h.chunk, h.score * 60)
+        topics = topic_words(query)
         terms = question_terms(query, [n for u in names for n in short_names(u)])
         defined = [t for t in terms if len(t) >= 3] if "define" in self._intents else []
         # headings are scanned in the reports of a scope, not over a whole corpus (a question naming no unit)
@@ -166,6 +177,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     terms = question_terms(question, names)
     topics = topic_words(question)
     purpose = bool(_PURPOSE_ASKED.search(question))
+    glossary = "define" not in intents
     key = key_terms(terms)
     best: tuple[float, StoredChunk, int, list[str]] | None = None
     for rank, chunk in _with_next(nodes, corpus):
@@ -177,6 +189,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
         for i, sentence in enumerate(sentences):
             if "yes_no" in intents and key and not any(t in sentence for t in key):
                 continue  # 有没有X is answered by a sentence about X
+            if "who" in intents and topics and not any(w in sentence for w in topics):
+                continue  # an address, a phone number, a winning bidder is said in so many words, or not at all
             hits = [t for t in terms if t in sentence]
             on_topic = [w for w in topics if w in sentence]
             match = sum(min(len(t), 4) for t in hits) + 2.0 * len(on_topic) + in_section
@@ -188,6 +202,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
                 match += 3  # “花在什么地方” is answered by the sentence that says what it is 用于
             if chunk.kind == "table":
                 match *= 0.6  # prose says in words what a table row says in figures
+            if glossary and "名词解释" in chunk.section:
+                match *= 0.5  # the glossary defines words; it does not say what this unit does
             score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
             # one short common word (办公) is not enough: a topic, a longer word, or two words
             speaks = on_topic or in_section or len(hits) >= 2 or any(len(t) >= 3 for t in hits)
@@ -199,8 +215,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     # a short answer for a term, a date, a name or a yes/no; the passage as the report gives it otherwise
     long = bool(intents & {"list", "describe"}) or not intents & {"define", "when", "who", "yes_no"}
     heading = chunk.section.rsplit(" › ", 1)[-1]
-    near_start = sum(len(x) for x in sentences[:i]) < MAX_CHARS // 3
-    if long and any(w in heading for w in topics) and (near_start or not any(w in sentences[i] for w in topics)):
+    repeated = sentences[i].strip("；;。：: ") == heading.strip()  # the heading a continued chunk repeats
+    if repeated or (long and any(w in heading for w in topics) and not any(w in sentences[i] for w in topics)):
         # a section titled for what is asked (主要职能) is quoted from its start, not from its best line
         siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
         k = siblings.index(chunk)

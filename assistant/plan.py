@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
+from .passages import topic_words
 from .names import english_units, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 
@@ -72,6 +73,7 @@ class QueryPlan:
     scope: Scope
     clauses: tuple[Clause, ...]
     invalid: str = ""          # empty | too_long | no_words: a question that cannot be read
+    unit_words: tuple[str, ...] = ()  # how the question names its units (full, short, shortened): no item
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -113,7 +115,7 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
     scope.item = " ".join(terms) or scope.item
     # each clause in the reports' terms: “开会预算多少钱？打算多少人参加？” asks for 会议费 in its first clause
     clauses = tuple(_clause(c, words, corpus, scope) for c in split_clauses(q))
-    return QueryPlan(question, text, english, scope, clauses)
+    return QueryPlan(question, text, english, scope, clauses, unit_words=tuple(words))
 
 
 def scope_words(scope: Scope) -> list[str]:
@@ -192,7 +194,10 @@ def split_clauses(text: str) -> list[str]:
     clauses = [lead + asking[0]]
     for previous, clause in zip(asking, asking[1:]):
         # a clause about words (“要达到什么目标？”) is about the subject the clause before it named
-        own = item_terms(clause, []) and not _GOES_ON.match(clause) and not is_passage(clause, intents_of(clause))
+        # (one with a topic of its own, “内部设了哪些部门？”, asks about the unit, not about that subject)
+        words_asked = is_passage(clause, intents_of(clause))
+        own = (item_terms(clause, []) and not _GOES_ON.match(clause) and not words_asked) \
+            or (words_asked and bool(topic_words(clause)))
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
 

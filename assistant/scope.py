@@ -39,6 +39,8 @@ ENGLISH = [
     (r"(subordinate|affiliated) units|which units (are|does)|units (included|covered)", " 包括哪些单位 "),
     (r"what does .{2,40}? mean|what is meant by|definition of|define", " 是什么意思 "),
     (r"when was .{2,60}? (published|released|disclosed)", " 什么时候公开 "),
+    (r"(office |postal |registered )?address|where is .{2,60}? (located|based)", " 地址在哪里 "),
+    (r"(tele)?phone( number)?|contact number", " 联系电话 "),
     (r"^(does|did|is there|are there|has|have)\b", " 有没有 "),
     (r"(at|by) the end of|as of", " 年底 "),
     (r"government(al)? funds?( budget)?", "政府性基金"), (r"state[- ]owned capital( operations?| operating)?( budget)?",
