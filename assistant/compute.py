@@ -58,44 +58,51 @@ def budget_and_actual(ranked: list[StoredFact], terms: tuple[str, ...]) -> tuple
     return None, None
 
 
-def unspent(draft: Draft, ranked: list[list[StoredFact]], terms: tuple[str, ...]) -> bool:
-    """Budget left unspent: 预算数 − 决算数 of the same item in the same report."""
+def _budget_pair(ranked: list[list[StoredFact]], terms: tuple[str, ...], op: str, first: str):
+    """The first report's 预算数 and 决算数 of the item, and `op` over them (`first` of the two goes first)."""
     for facts in ranked:
         budget, actual = budget_and_actual(facts, terms)
-        left = derive("difference", budget, actual) if budget and actual else None
-        if left is None:
-            continue
-        draft.derive(left)
-        n, m = draft.cite(budget), draft.cite(actual)
-        draft.say(f"{who(budget.doc)}中，{subject(budget)}预算{fmt(budget)}[{n}]，决算{fmt(actual)}[{m}]，"
-                  f"未支出{money(left.value, left.unit)}（{left.formula}）。",
-                  f"In {who_en(budget.doc)}, {subject(budget)} was budgeted at {fmt(budget)} [{n}] and "
-                  f"{fmt(actual)} was spent [{m}], leaving {money(left.value, left.unit)} unspent ({left.formula}).",
-                  answers=(budget, actual))
+        if budget and actual:
+            derived = derive(op, *((budget, actual) if first == "budget" else (actual, budget)))
+            if derived is not None:
+                return budget, actual, derived
+    return None
+
+
+def unspent(draft: Draft, ranked: list[list[StoredFact]], terms: tuple[str, ...]) -> bool:
+    """Budget left unspent: 预算数 − 决算数 of the same item in the same report."""
+    found = _budget_pair(ranked, terms, "difference", first="budget")
+    if found is None:
+        fact = ranked[0][0]
+        n = draft.cite(fact)
+        draft.say(f"{who(fact.doc)}中，{describe(fact)}为{fmt(fact)}[{n}]；报告未同时给出同一项目的预算数和决算数，无法计算结余。",
+                  f"In {who_en(fact.doc)}, {describe(fact)} is {fmt(fact)} [{n}]; the report does not give both budget "
+                  f"and actual for this item, so the unspent amount cannot be computed.", answers=(fact,))
         return True
-    fact = ranked[0][0]
-    n = draft.cite(fact)
-    draft.say(f"{who(fact.doc)}中，{describe(fact)}为{fmt(fact)}[{n}]；报告未同时给出同一项目的预算数和决算数，无法计算结余。",
-              f"In {who_en(fact.doc)}, {describe(fact)} is {fmt(fact)} [{n}]; the report does not give both budget "
-              f"and actual for this item, so the unspent amount cannot be computed.", answers=(fact,))
+    budget, actual, left = found
+    draft.derive(left)
+    n, m = draft.cite(budget), draft.cite(actual)
+    draft.say(f"{who(budget.doc)}中，{subject(budget)}预算{fmt(budget)}[{n}]，决算{fmt(actual)}[{m}]，"
+              f"未支出{money(left.value, left.unit)}（{left.formula}）。",
+              f"In {who_en(budget.doc)}, {subject(budget)} was budgeted at {fmt(budget)} [{n}] and "
+              f"{fmt(actual)} was spent [{m}], leaving {money(left.value, left.unit)} unspent ({left.formula}).",
+              answers=(budget, actual))
     return True
 
 
 def execution_rate(draft: Draft, ranked: list[list[StoredFact]], terms: tuple[str, ...]) -> bool:
     """Budget execution rate: 决算数 ÷ 预算数 of the same item, when the report does not state it."""
-    for facts in ranked:
-        budget, actual = budget_and_actual(facts, terms)
-        rate = derive("share", actual, budget) if budget and actual else None
-        if rate is None:
-            continue
-        draft.derive(rate)
-        n, m = draft.cite(actual), draft.cite(budget)
-        draft.say(f"{who(budget.doc)}中，{subject(actual)}决算{fmt(actual)}[{n}]，预算{fmt(budget)}[{m}]，"
-                  f"执行率{money(rate.value, '%')}（{rate.formula}）。",
-                  f"In {who_en(budget.doc)}, {subject(actual)}: actual {fmt(actual)} [{n}] against a budget of "
-                  f"{fmt(budget)} [{m}], an execution rate of {money(rate.value, '%')}.", answers=(budget, actual))
-        return True
-    return False
+    found = _budget_pair(ranked, terms, "share", first="actual")
+    if found is None:
+        return False
+    budget, actual, rate = found
+    draft.derive(rate)
+    n, m = draft.cite(actual), draft.cite(budget)
+    draft.say(f"{who(budget.doc)}中，{subject(actual)}决算{fmt(actual)}[{n}]，预算{fmt(budget)}[{m}]，"
+              f"执行率{money(rate.value, '%')}（{rate.formula}）。",
+              f"In {who_en(budget.doc)}, {subject(actual)}: actual {fmt(actual)} [{n}] against a budget of "
+              f"{fmt(budget)} [{m}], an execution rate of {money(rate.value, '%')}.", answers=(budget, actual))
+    return True
 
 
 # “A占B的比重”, and “B里，A占多大比例” where the whole is named first
