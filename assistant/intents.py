@@ -46,7 +46,7 @@ INTENTS: tuple[Intent, ...] = (
     # answered with the report's words
     _intent("describe", r"职责|职能|干什么|做什么|负责什么|负责哪些|主要任务|工作任务|基本情况|单位概况|部门概况|简介|"
                         r"是什么单位|是什么机构|什么性质|工作目标|重点工作|主要工作|做了什么|完成得怎|完成情况|"
-                        r"怎么开展|开展情况|管理办法|如何管理", passage=True,
+                        r"怎么开展|开展情况|管理办法|如何管理|归谁|隶属|主管部门|谁领导|谁管理|领导和管理|上级单位", passage=True,
             needs="a section or sentences about the unit's work"),
     _intent("list", r"内设|机构设置|哪些(机构|部门|处室|科室|单位|下属|项目)|下属单位|所属单位|包括哪些|包含哪些|由哪些|"
                     r"几个(处室|科室|机构|单位|部门)|组成", passage=True, needs="the list as the report gives it"),

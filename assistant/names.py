@@ -209,6 +209,8 @@ def shortening(text: str, unit: str) -> str:
 def _shortening(text: str, unit: str) -> tuple[tuple[int, float], str]:
     name = QUALIFIER.sub("", unit)
     ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
+    last = next((long for long in _ENDINGS if name.endswith(long)), name[-1])
+    body = name[: -len(last)]  # a shortening keeps two of these: “办公室” alone names no 办公室
     score, words = (0, 0.0), ""
     for j, char in enumerate(text):
         if char not in ends or text[j - 1] not in name:
@@ -216,7 +218,7 @@ def _shortening(text: str, unit: str) -> tuple[tuple[int, float], str]:
         for i in range(max(0, j - 14), j - 1):
             candidate = text[i:j + 1]
             span = _span(candidate[:-1], name)
-            if span and not _NOT_IN_NAME.search(candidate):
+            if span and not _NOT_IN_NAME.search(candidate) and sum(c in body for c in candidate[:-1]) >= 2:
                 # longer first; then the tighter fit (规划资源局 is 规划和自然资源局 more than 规划…宝安管理局)
                 fit = (len(candidate), len(candidate) / span)
                 if fit > score:

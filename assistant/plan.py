@@ -39,7 +39,7 @@ OPERATIONS = (
 
 _COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
-_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗")
+_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁")
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
 _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
 _UP = re.compile(r"增加|增长|上升|提高")
