@@ -200,6 +200,23 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
     return found
 
 
+def named_as(text: str, unit: str) -> str:
+    """The longest run of the text's characters that are all in the unit's name and end as it ends
+    (“宝安规划和自然资源管理局”, “西安市人社局”): how the question names the unit, whatever the order."""
+    name = QUALIFIER.sub("", unit)
+    ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
+    best, run = "", ""
+    for char in text + "\0":
+        if char in name:
+            run += char
+            continue
+        while run and run[-1] not in ends:
+            run = run[:-1]
+        best = run if len(run) > len(best) else best
+        run = ""
+    return best if len(best) >= 4 else ""
+
+
 def shortening(text: str, unit: str) -> str:
     """The words of `text` that name `unit` by a shortening of its name (“福州治安支队”), if any."""
     score, words = _shortening(text, unit)

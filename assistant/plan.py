@@ -18,7 +18,7 @@ from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
 from .passages import topic_words
-from .names import english_units, short_names, shortening, shortest_name, unheld_place, without_unit_words
+from .names import english_units, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 
 MAX_QUESTION = 300
@@ -107,7 +107,7 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
     if unheld:  # “the Nanjing Municipal Audit Bureau” is no audit bureau of the corpus
         scope.units, scope.unknown_unit, scope.docs = [], unheld, []
     # the words that name the units, as the question shortens them too (福州治安支队), name no item
-    words = sorted(set(scope_words(scope)) | {w for u in scope.units if (w := shortening(text, u))},
+    words = sorted(set(scope_words(scope)) | {w for u in scope.units for w in (shortening(text, u), named_as(text, u)) if w},
                    key=len, reverse=True)
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again

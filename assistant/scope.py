@@ -28,7 +28,8 @@ COLLOQUIAL = [
 ]
 
 # The public's words that wrap a report's term (买公务用车 is 公务用车购置费, not 公务用车)
-_PHRASES = [(r"(买|购买|购置|新购|添置|更新)了?(两|一|几|\d)?(辆|台)?(新的?)?(公务|公)?用?车", "公务用车购置费")]
+_PHRASES = [(r"(买|购买|购置|新购|添置|更新)了?(两|一|几|\d)?(辆|台)?(新的?)?(公务|公)?用?车", "公务用车购置费"),
+            (r"养了?多少人|有多少(个|名)?人|多少(名|个)?(工作)?人员|几个人|编制(是)?多少", "人员编制 在职人员")]
 
 ENGLISH = [
     # questions about words, first: their words would otherwise be read as items

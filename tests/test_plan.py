@@ -11,7 +11,7 @@ import pytest
 
 from assistant.compose import table_named
 from assistant.intents import intents_of, is_passage
-from assistant.names import abbreviated_units, english_units, short_names
+from assistant.names import abbreviated_units, english_units, named_as, short_names
 from assistant.scope import translate
 
 UNITS = [
@@ -123,3 +123,12 @@ def test_an_english_question_about_words_is_told_from_one_about_figures(question
     text = translate(question)
     assert is_passage(text, intents_of(text)) is passage, text
     assert not re.search(r"[a-z]{2,}", text)  # untranslated words are not taken for items
+
+
+@pytest.mark.parametrize("question, unit, words", [
+    ("宝安规划和自然资源管理局今年要买新车吗？", "深圳市规划和自然资源局宝安管理局", "宝安规划和自然资源管理局"),
+    ("西安市人社局到底养了多少人？", "西安市人力资源和社会保障局", "西安市人社局"),
+])
+def test_the_words_a_question_names_its_unit_by_are_found_in_any_order(question, unit, words):
+    # they name the unit, so none of them (宝安, 规划, 人社) is taken for the item asked
+    assert named_as(question, unit) == words
