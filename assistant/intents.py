@@ -1,7 +1,8 @@
 """What a question can ask, declared once: one row per intent, with the words that trigger it.
 
-The plan (plan.py) reads a question against this table; the answer kinds in
-ask.py and passages.py are chosen by intent name, and evals/metrics.py counts
+The plan (plan.py) reads a question against this table and chooses each clause's
+operation by intent name; the answer kinds in figures.py, compute.py and quoting.py
+answer those operations, and evals/metrics.py counts
 by the same names. A new kind of question is a new row here and the function
 that answers it — nothing else needs to learn its trigger words.
 
