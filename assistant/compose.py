@@ -86,8 +86,12 @@ class Draft:
     # sentence index → (the facts it gives as the answer, the item they must be about)
     answers: dict[int, tuple[tuple[StoredFact, ...], tuple[str, ...]]] = field(default_factory=dict)
 
+    def number(self, fact: StoredFact) -> int:
+        """The [n] a fact is cited as, 0 when it is not cited."""
+        return self.keys.get(_key(fact), 0)
+
     def cite(self, fact: StoredFact) -> int:
-        key = (fact.doc.doc_id, fact.source, fact.page)
+        key = _key(fact)
         if key not in self.keys:
             n = len(self.citations) + 1
             self.keys[key] = n
@@ -149,6 +153,11 @@ class Draft:
     def refuse(self, reason: str, zh: str, en: str) -> None:
         self.refused, self.refusal = True, reason
         self.say(zh, en)
+
+
+def _key(fact: StoredFact) -> tuple:
+    """A fact's source as cited: its document, its sentence or row, its page."""
+    return fact.doc.doc_id, fact.source, fact.page
 
 
 _QUOTATION = re.compile(r"“[^”]{8,}”\s?\[\d+\]")

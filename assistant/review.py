@@ -60,14 +60,15 @@ def reviewed(question: str, draft: Draft) -> Answer:
 def _check(figure: Figure, draft: Draft, formulas) -> Check:
     """A figure a source states is sourced; one the draft computed is checked by its declared operation
     (not by whichever formula over the sources happens to give it); any other by the formula search."""
-    found = check_figure(figure, draft.sources, formulas)
-    if found.status == SOURCED:
-        return found
+    stated = check_figure(figure, draft.sources, formulas=[])  # the sources alone, no formula search yet
+    if stated.status == SOURCED:
+        return stated
     for d in draft.derived:
         if _shows(figure, d) and recompute(d.op, d.operands) == d.value:
             return Check(figure, RECOMPUTED, expected=d.value.quantize(Decimal("0.01")), formula=d.formula_in_units,
-                         operands=[_operand(f, draft) for f in d.operands])
-    return found
+                         operands=[Source(f.value, f.uom, f.label, f.measure, citation=draft.number(f))
+                                   for f in d.operands])
+    return check_figure(figure, draft.sources, formulas)
 
 
 def _shows(figure: Figure, d: Derived) -> bool:
@@ -77,11 +78,6 @@ def _shows(figure: Figure, d: Derived) -> bool:
     value = d.value if d.unit == "%" else to_base(d.value, d.unit)
     shown = figure.value if figure.unit == "%" else to_base(figure.value, figure.unit)
     return abs(abs(value) - abs(shown)) <= half_unit(figure)
-
-
-def _operand(fact, draft: Draft) -> Source:
-    n = draft.keys.get((fact.doc.doc_id, fact.source, fact.page), 0)
-    return Source(fact.value, fact.uom, fact.label, fact.measure, citation=n)
 
 
 def _not_about(draft: Draft, i: int):
