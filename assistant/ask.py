@@ -100,8 +100,8 @@ class Assistant:
             return refusals.unit(draft, scope.unknown_unit, corpus)
         if not scope.docs:
             return refusals.scope(draft, scope, corpus)
-        if clause.operation == "passage" and scope.years and not any(d.year in scope.years for d in scope.docs) \
-                and not re.search(r"年底|年末|截至|截止", clause.text):
+        if clause.operation == "passage" and scope.years and not scope.at_year_end \
+                and not any(d.year in scope.years for d in scope.docs):
             return refusals.scope(draft, scope, corpus)  # words are quoted from the year asked, never another's
         draft.items = clause.items
         if clause.operation == "undisclosed":

@@ -203,8 +203,7 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
 def named_as(text: str, unit: str) -> str:
     """The longest run of the text's characters that are all in the unit's name and end as it ends
     (“宝安规划和自然资源管理局”, “西安市人社局”): how the question names the unit, whatever the order."""
-    name = QUALIFIER.sub("", unit)
-    ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
+    name, ends, _ = _ending(unit)
     best, run = "", ""
     for char in text + "\0":
         if char in name:
@@ -223,11 +222,17 @@ def shortening(text: str, unit: str) -> str:
     return words if score[0] >= 3 else ""
 
 
-def _shortening(text: str, unit: str) -> tuple[tuple[int, float], str]:
+def _ending(unit: str) -> tuple[str, set[str], str]:
+    """A unit's name without qualifiers, the characters a name of it may end with (局, or 委 for
+    委员会), and the name before its last word (before 办公室: a shortening keeps two of these)."""
     name = QUALIFIER.sub("", unit)
     ends = {name[-1]} | {short for long, short in _ENDINGS.items() if name.endswith(long)}
     last = next((long for long in _ENDINGS if name.endswith(long)), name[-1])
-    body = name[: -len(last)]  # a shortening keeps two of these: “办公室” alone names no 办公室
+    return name, ends, name[: -len(last)]
+
+
+def _shortening(text: str, unit: str) -> tuple[tuple[int, float], str]:
+    name, ends, body = _ending(unit)
     score, words = (0, 0.0), ""
     for j, char in enumerate(text):
         if char not in ends or text[j - 1] not in name:

@@ -41,6 +41,8 @@ _COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁")
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
+# One item named by its examples: “发工资、交社保这些人员经费” is 人员经费
+_GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
 _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
 _UP = re.compile(r"增加|增长|上升|提高")
 _DOWN = re.compile(r"减少|下降|降低")
@@ -135,13 +137,16 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
         return Clause(text, tuple(item_terms(text, words)), (), intents, "undisclosed", direction, "", explain)
     if is_passage(text, intents):
         return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, "", explain)
-    gathered = gathered_item(asked)
-    if gathered:  # the examples are not looked up: the item they are examples of is (scope is already known)
-        text = expand(re.sub(r"^[^，。？?]*?(?:这些|这类|等)", "", asked, count=1))
+    gathered = _GATHERED.search(asked)
+    if gathered and item_terms(gathered.group(1), []):
+        # the examples are not looked up: the item they are examples of is (scope is already known)
+        text = expand(asked[gathered.start(1):])
+        parts = [gathered.group(1)]
+    else:
+        parts = split_items(asked, words, corpus.joined_labels)  # each part is expanded when it is looked up
     terms = item_terms(text, words)
     if not terms:
         text, terms = default_item(text)
-    parts = split_items(asked, words, corpus.joined_labels)  # each part is expanded when it is looked up
     if len(parts) > 1 and intents & {"sum", "compare", "each"}:
         operation = "items"
     elif "premise" in intents:
@@ -169,15 +174,6 @@ def default_item(text: str) -> tuple[str, list[str]]:
     if re.search(r"预算|执行|没有支出|未支出", text):
         return text + " 一般公共预算财政拨款支出", ["一般公共预算财政拨款支出"]
     return text + " 本年支出合计", ["本年支出合计"]
-
-
-_GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
-
-
-def gathered_item(text: str) -> str:
-    """The one item a question names by its examples: “发工资、交社保这些人员经费” is 人员经费."""
-    m = _GATHERED.search(text)
-    return m.group(1) if m and item_terms(m.group(1), []) else ""
 
 
 def split_clauses(text: str) -> list[str]:
@@ -210,9 +206,6 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
     for w in sorted(words, key=len, reverse=True):
         text = text.replace(w, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
-    gathered = gathered_item(text)
-    if gathered:
-        return [gathered]
     # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items
     text = re.sub(r"比(?!上|去|前|较|20\d{2}|年初|例|重|率)(?=[^，。？?]{1,20}?(多|少|高|低))", "、", text)
     kept = [name for name in joined if name in text]

@@ -81,6 +81,7 @@ class Scope:
     years: list[int] = field(default_factory=list)
     kind: str = ""
     prior_year: bool = False                             # 去年/上年: the year before the report's
+    at_year_end: bool = False                            # 截至2024年底: read in the next year's report
     item: str = ""                                       # what the conversation is asking about
     report_scope: str = ""                               # 部门 | 单位 when the question says which report
     docs: list[Document] = field(default_factory=list)   # documents in scope
@@ -189,8 +190,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         next_year = [d for d in scope.docs if d.year and d.year - 1 in scope.years]
         held = {d.year for d in scope.docs}
         # the state at a year's end (截至2024年底) is printed in the next year's report: looked up, not backed out
-        at_year_end = re.search(r"年底|年末|末|截至|截止|end of|as of", question)
-        if any(y not in held and y + 1 in held for y in scope.years) and not at_year_end:
+        scope.at_year_end = bool(re.search(r"年底|年末|末|截至|截止|end of|as of", question))
+        if any(y not in held and y + 1 in held for y in scope.years) and not scope.at_year_end:
             scope.prior_year = True
         scope.docs = in_year or next_year
         if scope.prior_year and next_year and not in_year:
