@@ -31,9 +31,9 @@ INTENTS: tuple[Intent, ...] = (
     _intent("personal", r"(局长|主任|书记|厅长|处长|科长|校长|院长|部长|馆长|队长|领导|个人|本人|某人|每人|一个人|人均)"
                         r".{0,8}(工资|收入|薪|待遇|奖金|补贴)",
             needs="nothing: the reports publish no individual's pay, so it is refused as undisclosed"),
-    _intent("premise", r"(为什么|为何|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
+    _intent("premise", r"(为什么|为何|为啥|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
             needs="an item and the direction the question asserts, checked before any reason is given"),
-    _intent("reason", r"为什么|为何|原因|怎么回事|why", needs="an item; the report's own explanation near it"),
+    _intent("reason", r"为什么|为何|为啥|咋回事|啥原因|原因|怎么回事|why", needs="an item; the report's own explanation near it"),
     _intent("unspent", r"没花完|未花完|没花掉|未花掉|未使用|剩余|还剩|少花|少支出|节约|没用完|剩下|没有支出|未支出|"
                        r"没有执行|未执行|没执行", needs="the budget and the actual of one item"),
     _intent("execution_rate", r"执行率|完成率|完成.{0,6}(比例|百分)", needs="the budget and the actual of one item"),

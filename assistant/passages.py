@@ -129,7 +129,7 @@ class PassageRetriever(BaseRetriever):
             for chunk in corpus.chunks_by_doc.get(doc_id, []):
                 heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
                 bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading) \
-                    + sum(0.5 for w in topics if w in chunk.text)  # a heading the reader did not take for one
+                    + sum(0.5 * min(len(w), 4) / 2 for w in topics if w in chunk.text)  # a heading the reader did not take for one
                 if any(_defines(t, chunk.text) for t in defined):
                     bonus += 3.0  # the report's own definition of the asked term, wherever its section is
                 if bonus:
@@ -186,14 +186,19 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
         if chunk.kind == "table":  # a table's title and header line say what its rows are about; the rows answer
             context, sentences = " ".join([chunk.section, *sentences[:2]]), sentences[2:]
         in_section = sum(1.5 for w in topics if w in context) + sum(1.0 for t in terms if t in context)
+        # a heading the reader took for a line of text (“某院主要职能”, “名词解释”) heads the lines after it
+        inline, in_glossary = 0.0, glossary and "名词解释" in chunk.section
         for i, sentence in enumerate(sentences):
+            if _is_heading(sentence):
+                inline = sum(1.5 for w in topics if w in sentence)
+                in_glossary = glossary and ("名词解释" in sentence or "名词解释" in chunk.section)
             if "yes_no" in intents and key and not any(t in sentence for t in key):
                 continue  # 有没有X is answered by a sentence about X
             if "who" in intents and topics and not any(w in sentence for w in topics):
                 continue  # an address, a phone number, a winning bidder is said in so many words, or not at all
             hits = [t for t in terms if t in sentence]
             on_topic = [w for w in topics if w in sentence]
-            match = sum(min(len(t), 4) for t in hits) + 2.0 * len(on_topic) + in_section
+            match = sum(min(len(t), 4) for t in hits) + 2.0 * len(on_topic) + max(in_section, inline)
             if "define" in intents and any(_defines(t, sentence) for t in terms if len(t) >= 3):
                 match += 4
             if "yes_no" in intents and NEGATION.search(sentence):
@@ -202,11 +207,11 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
                 match += 3  # “花在什么地方” is answered by the sentence that says what it is 用于
             if chunk.kind == "table":
                 match *= 0.6  # prose says in words what a table row says in figures
-            if glossary and "名词解释" in chunk.section:
+            if in_glossary:
                 match *= 0.5  # the glossary defines words; it does not say what this unit does
             score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
             # one short common word (办公) is not enough: a topic, a longer word, or two words
-            speaks = on_topic or in_section or len(hits) >= 2 or any(len(t) >= 3 for t in hits)
+            speaks = on_topic or in_section or inline or len(hits) >= 2 or any(len(t) >= 3 for t in hits)
             if match >= MIN_SCORE and speaks and (best is None or score > best[0]):
                 best = (score, chunk, i, sentences)
     if best is None:

@@ -20,6 +20,7 @@ from .scope import Scope
 from .verify import find_figures
 
 NEAREST = 2  # passages named when a question is refused for want of the item
+CANDIDATES = 16  # chunks whose sentences are weighed: the answering sentence is often in a chunk ranked below 8th
 
 
 def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
@@ -30,7 +31,7 @@ def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriev
     if "list" in intents and list_rows(draft, query, scope, corpus):
         return
     doc_ids = {d.doc_id for d in scope.docs}
-    nodes = PassageRetriever(retriever, doc_ids, intents).retrieve(query)
+    nodes = PassageRetriever(retriever, doc_ids, intents, k=CANDIDATES).retrieve(query)
     found = best_passage(nodes, corpus, query, words, intents)
     if found is None:
         nearest = [corpus.chunk_index[n.node.node_id] for n in nodes[:NEAREST]]
