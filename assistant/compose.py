@@ -15,6 +15,7 @@ from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
 from .derive import Derived
 from .intents import REASON
+from .names import short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope
 from .verify import Source, find_figures
@@ -271,7 +272,15 @@ def weight(fact: StoredFact, query: str) -> float:
 def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> dict[str, list[tuple[StoredFact, float]]]:
     """Ranked facts per document, keeping only facts that name every item term the question uses."""
     doc_ids = {d.doc_id for d in scope.docs}
-    ranked = retriever.facts(query, doc_ids)
+    # the units' names rank the facts that repeat them (“某局2026年度…培训费预算支出”) above the row asked
+    # for (“（1）一般公共预算拨款收入”); the scope already keeps to their reports
+    searched = query
+    for name in sorted({n for u in scope.units for n in short_names(u)} | set(scope.units), key=len, reverse=True):
+        searched = searched.replace(name, " ")
+    ranked = retriever.facts(searched if searched.strip() else query, doc_ids)
+    if searched != query:  # a sentence that names the unit is still the unit's own summary: half as much again
+        named = dict((f.id, s) for f, s in retriever.facts(query, doc_ids))
+        ranked = sorted(((f, s + 0.5 * named.get(f.id, 0.0)) for f, s in ranked), key=lambda x: -x[1])
     quoted = [_bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
     per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
     # the words jieba splits a name into (政府, 基金 of 政府性基金) are not more of the item than the name:
