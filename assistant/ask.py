@@ -26,7 +26,7 @@ from . import compute, quoting, refusals
 from .answer import Answer
 from .compose import CHANGE, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
-from .figures import contradicts, extremes, lookup, premise, reasons
+from .figures import contradicts, extremes, lookup, premise, reasons, stated
 from .plan import Clause, understand
 from .retrieve import Retriever
 from .review import reviewed
@@ -113,6 +113,14 @@ class Assistant:
         terms = list(clause.items)
         per_doc = pick(self.retriever, clause.text, scope, terms)
         docs = best_docs(per_doc)
+        if clause.stated and (clause.explain or not docs):  # “减少了990万元，原因是什么”: the figure names the item
+            found = stated(corpus, [d.doc_id for d in scope.docs], clause.stated,
+                           [f for d in docs for f, _ in per_doc[d]])
+            if found is not None:
+                per_doc = {found.doc.doc_id: [(found, 1.0)]}
+                docs = [found.doc.doc_id]
+        if not docs and clause.explain:  # a reason asked about an item no figure names: the report's words
+            return quoting.answer(draft, clause, scope, words, self.retriever, corpus)
         if not docs:
             asked = " ".join(terms)  # the item alone: the unit's name and the year would match every passage
             nearest = [h.chunk for h in self.retriever.chunks(asked, {d.doc_id for d in scope.docs},

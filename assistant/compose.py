@@ -32,6 +32,8 @@ CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|�
 _OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
+# “少了三成多”, “增加了一半”: how much, in words, not what
+_PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|[一二三四五六七八九十]分之[一二三四五六七八九十]")
 # An item named by its head alone (“收入增加了多少”) is the whole, not a part named with a qualifier
 _HEADS = {"收入", "支出", "收支", "总收入", "总支出", "收入总额", "支出总额"}
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")
@@ -208,7 +210,8 @@ def item_terms(query: str, scope_words: list[str]) -> list[str]:
     for word in scope_words:
         text = text.replace(word, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
-    return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)]
+    return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)
+            and not _PROPORTION.fullmatch(t)]
 
 
 def about(fact: StoredFact, terms: list[str], clause: bool = True) -> bool:

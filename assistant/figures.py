@@ -7,10 +7,29 @@ the answer are passed as `answers`, so review.py can check they are about the it
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from .compose import CHANGE, Draft, companion, describe, fmt, reason_sentences, subject, who, who_en
 from .corpus import Corpus, StoredFact
 from .retrieve import tokens
+from .verify import to_base
+
+def stated(corpus: Corpus, doc_ids: list[str], amounts: tuple[tuple[Decimal, str], ...],
+           ranked: list[StoredFact]) -> StoredFact | None:
+    """The fact that carries an amount the question states (“减少了990万元”), in the reports in scope.
+
+    Whatever words the question uses for the item, the figure it quotes names it: the
+    best-ranked fact with that value, else the first in the report's order, prose before tables.
+    """
+    def equal(fact: StoredFact) -> bool:
+        return fact.value is not None and fact.uom in ("元", "万元", "亿元") and any(
+            abs(to_base(fact.value, fact.uom) - to_base(v, u)) <= to_base(Decimal("0.005"), "万元") for v, u in amounts)
+    found = next((f for f in ranked if equal(f)), None)
+    if found is None:
+        found = min((f for d in doc_ids for f in corpus.facts_by_doc.get(d, []) if equal(f)),
+                    key=lambda f: (bool(f.table), f.id), default=None)
+    return found
+
 
 def lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
     """A figure as the report states it: the table cell, and the prose sentence that says it in words.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .compose import item_terms
 from .corpus import Corpus
@@ -20,6 +21,7 @@ from .intents import REASON, intents_of, is_passage
 from .passages import topic_words
 from .names import english_units, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
+from .verify import find_figures
 
 MAX_QUESTION = 300
 
@@ -60,6 +62,7 @@ class Clause:
     direction: str = ""        # "up" | "down": the change the question asserts (“为什么增加了”)
     counter: str = ""          # 辆, 人, 台 …: a count is asked for, not an amount
     explain: bool = False      # the report's reason is asked for too (为什么, 原因)
+    stated: tuple[tuple[Decimal, str], ...] = ()  # amounts the question itself gives (“减少了990万元”)
 
     def has(self, intent: str) -> bool:
         return intent in self.intents
@@ -164,7 +167,12 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
     else:
         operation = "lookup"
     return Clause(text, tuple(terms), tuple(parts), intents, operation, direction,
-                  counted.group(1) if counted else "", explain)
+                  counted.group(1) if counted else "", explain, stated_amounts(asked))
+
+
+def stated_amounts(text: str) -> tuple[tuple[Decimal, str], ...]:
+    """The amounts of money a question states (“比2024年减少了990万元”): the figure it is about."""
+    return tuple((f.value, f.unit) for f in find_figures(text) if f.unit in ("元", "万元", "亿元") and f.value)
 
 
 def default_item(text: str) -> tuple[str, list[str]]:

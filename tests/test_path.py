@@ -23,6 +23,13 @@ def corpus(corpus_store) -> Corpus:
     return Corpus(corpus_store)
 
 
+@pytest.fixture(scope="module")
+def assistant(corpus_store, embedder):
+    from assistant.ask import Assistant
+
+    return Assistant(corpus_store, embedder)
+
+
 @pytest.mark.parametrize("question, operation, item, direction", [
     ("规划和自然资源局2024年办公费是多少？", "lookup", "办公费", ""),
     ("规划和自然资源局2024年“三公”经费为什么大幅增加？", "premise", "三公", "up"),
@@ -98,3 +105,15 @@ def test_no_operation_mixes_an_amount_with_a_count(corpus):
     amount = _fact(corpus, "规划和自然资源局2024", "办公费")
     count = next(f for f in corpus.facts if f.uom == "辆" and f.value)
     assert derive("sum", amount, count) is None and derive("share", amount, count) is None
+
+
+def test_an_amount_the_question_states_names_the_item_it_asks_the_reason_for(assistant, corpus):
+    """“比2024年减少了990万元，原因是什么”: the fact carrying 990万元 is the item, whatever the question calls it."""
+    question = "上海市财政局2025年单位预算比2024年减少了990万元，原因是什么？"
+    plan = understand(question, corpus)
+    assert plan.clauses[0].stated == ((Decimal("990"), "万元"),)
+    answer = assistant.ask(question)
+    assert not answer.refused
+    stated = [f for f in answer.figures if f.value == Decimal("990") and f.status == "sourced"]
+    assert stated, answer.text
+    assert "原因" in answer.text and "注册会计师" in answer.text
