@@ -290,7 +290,11 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     # a fact with the name covers it, one with only some of its pieces half of it (服务 for 服务类)
     whole_terms = [t for t in terms if not any(t != u and t in u for u in terms)]
     pieces = {w: [t for t in terms if t != w and t in w] for w in whole_terms}
+    # a body inside the unit (某某指挥中心) is asked about only in the facts that name it
+    within = scope.mentioned if scope.mentioned and scope.mentioned in query else ""
     for fact, score in ranked:
+        if within and within not in re.sub(r"\s+", "", " ".join([fact.text, fact.source, fact.section])):
+            continue
         text = fact.text.replace(fact.doc.unit, " ")  # a row named for the unit (政务服务和数据管理局) is not 服务
         if terms and not any(t in text for t in terms):
             continue

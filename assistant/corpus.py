@@ -130,6 +130,13 @@ class Corpus:
     def units(self) -> list[str]:
         return sorted({d.unit for d in self.documents.values()})
 
+    def mentioning(self, name: str, limit: int = 3) -> list[Document]:
+        """The reports whose text names `name` (a body inside a unit, 某某指挥中心), if only a few do:
+        a name every report prints (a finance bureau they all report to) is no report's subject."""
+        found = [self.documents[d] for d, chunks in self.chunks_by_doc.items()
+                 if any(name in re.sub(r"\s+", "", c.text) for c in chunks)]
+        return found if len(found) <= limit else []
+
     def holdings(self) -> dict[str, list[tuple[int | None, str]]]:
         """unit → [(year, kind)] the corpus holds, for refusals and the chat's header line."""
         out: dict[str, set[tuple[int | None, str]]] = {}

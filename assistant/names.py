@@ -192,7 +192,12 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
     """
     best, found = (0, 0.0), []
     for unit in units:
-        score = _shortening(text, unit)[0]
+        score, words = _shortening(text, unit)
+        at = text.find(words) if words else -1
+        place = re.search(r"([\u4e00-\u9fff]{2})(?:省|市|区|县)[\u4e00-\u9fff]{0,6}$", text[max(0, at - 10):at]) \
+            if at > 0 else None
+        if place and place.group(1) not in unit:
+            continue  # 广州市统计监测中心 is not 泉州市…综合监测与技术保障中心, whatever its letters
         if score[0] >= 3 and score > best:
             best, found = score, [unit]
         elif score[0] >= 3 and score == best:
@@ -261,3 +266,23 @@ def _span(body: str, name: str) -> int:
 def _names_a_place(asked: set[str], units: list[str]) -> bool:
     """The question names some place of the corpus (so a unit of another place is not meant)."""
     return any(english_words(u)[0] & asked for u in units)
+
+
+def longer_name(text: str, unit: str) -> str:
+    """The words of the text that name the unit by a longer form of its name (江苏省人大常委会办公厅 for
+    江苏省人大办公厅): a run that starts as the name starts, ends as it ends, and holds all of it in order."""
+    name = QUALIFIER.sub("", unit)
+    for start in (m.start() for m in re.finditer(re.escape(name[:2]), text)):
+        end = text.find(name[-2:], start)
+        run = text[start:end + 2] if end >= 0 else ""
+        if run and run != name and len(name) >= 0.6 * len(run) and _span(run, name) == 0 and _span(name, run):
+            return run
+    return ""
+
+
+def mention_core(name: str) -> str:
+    """A body's name without the place it starts with (广州市急救医疗指挥中心 → 急救医疗指挥中心):
+    the words a report that mentions it uses, with or without the place."""
+    core = re.sub(r"^[\u4e00-\u9fff]{2,3}?(?:省|市|区|县)", "", name)
+    return core if len(core) >= 4 else name
+

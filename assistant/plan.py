@@ -19,7 +19,7 @@ from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
 from .passages import topic_words
-from .names import english_units, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
+from .names import english_units, longer_name, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 from .verify import find_figures
 
@@ -45,6 +45,8 @@ _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|�
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
 # One item named by its examples: “发工资、交社保这些人员经费” is 人员经费
 _GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
+# a project's aims and results (要达到什么目标, 完成得怎样) are the subject's, not the unit's
+_OF_SUBJECT = re.compile(r"目标|绩效|完成|效果|用途|用在|用于")
 _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
 _UP = re.compile(r"增加|增长|上升|提高")
 _DOWN = re.compile(r"减少|下降|降低")
@@ -112,7 +114,8 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
     if unheld:  # “the Nanjing Municipal Audit Bureau” is no audit bureau of the corpus
         scope.units, scope.unknown_unit, scope.docs = [], unheld, []
     # the words that name the units, as the question shortens them too (福州治安支队), name no item
-    words = sorted(set(scope_words(scope)) | {w for u in scope.units for w in (shortening(text, u), named_as(text, u)) if w},
+    words = sorted(set(scope_words(scope)) | {w for u in scope.units for w in (shortening(text, u), named_as(text, u),
+                                                                            longer_name(text, u)) if w},
                    key=len, reverse=True)
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
@@ -201,7 +204,7 @@ def split_clauses(text: str) -> list[str]:
         # (one with a topic of its own, “内部设了哪些部门？”, asks about the unit, not about that subject)
         words_asked = is_passage(clause, intents_of(clause))
         own = (item_terms(clause, []) and not _GOES_ON.match(clause) and not words_asked) \
-            or (words_asked and bool(topic_words(clause)))
+            or (words_asked and bool(topic_words(clause)) and not _OF_SUBJECT.search(clause))
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
 

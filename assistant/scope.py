@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Corpus, Document
-from .names import abbreviated_units, short_names
+from .names import QUALIFIER, abbreviated_units, longer_name, mention_core, short_names
 
 # The public's words → the reports' terms. Order matters: longer phrases first.
 COLLOQUIAL = [
@@ -83,6 +83,7 @@ class Scope:
     prior_year: bool = False                             # 去年/上年: the year before the report's
     at_year_end: bool = False                            # 截至2024年底: read in the next year's report
     item: str = ""                                       # what the conversation is asking about
+    mentioned: str = ""                                  # a body named inside the reports in scope, not a unit
     report_scope: str = ""                               # 部门 | 单位 when the question says which report
     docs: list[Document] = field(default_factory=list)   # documents in scope
 
@@ -157,13 +158,24 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
         name = _LEAD.sub("", m.group(1)) if m else ""
         if len(name) >= 3 and not re.search(r"支出|收入|经费|费|预算|决算|资金", name):
-            scope.unknown_unit = name
-    asked = {int(y) for y in re.findall(r"(?<![比与较同])(?<!相比)(20\d{2})\s*年?", question)}
-    compared = {int(y) for y in re.findall(r"(?:[比与较同]|相比)(20\d{2})\s*年?", question)}
+            named = {u: len(QUALIFIER.sub("", u)) for u in corpus.units() if longer_name(question, u)}
+            longer = [u for u, n in named.items() if n == max(named.values())]  # the most of its name held
+            mentioning = [] if longer else corpus.mentioning(mention_core(name))
+            if longer:  # 江苏省人大常委会办公厅 is the held 江苏省人大办公厅, named in full
+                scope.units = longer
+            elif mentioning:  # 某市急救医疗指挥中心, a unit inside a held report: asked about in that report
+                scope.units = sorted({d.unit for d in mentioning})
+                scope.mentioned = mention_core(name)
+            else:
+                scope.unknown_unit = name
+    # a year is four digits of their own: 2200509 (a 科目 code) names no year
+    asked = {int(y) for y in re.findall(r"(?<![比与较同\d])(?<!相比)(20\d{2})(?!\d)\s*年?", question)}
+    compared = {int(y) for y in re.findall(r"(?:[比与较同]|相比)(20\d{2})(?!\d)\s*年?", question)}
     held_years = {d.year for d in corpus.documents.values() if not scope.units or d.unit in scope.units}
     # "比2023年增加" names the year compared with; it is asked about only when its report is held
     scope.years = sorted(asked | {y for y in compared if y in held_years and asked})
-    scope.prior_year = bool(re.search(r"(?<![较比与同和跟])(去年|上年|上一年|前一年)", question))
+    # 上年结转结余 is a row of this year's report, not the year before
+    scope.prior_year = bool(re.search(r"(?<![较比与同和跟])(去年|上年|上一年|前一年)(?!结转|结余)", question))
     if "决算" in question:
         scope.kind = "决算"
     elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \

@@ -117,3 +117,24 @@ def test_an_amount_the_question_states_names_the_item_it_asks_the_reason_for(ass
     stated = [f for f in answer.figures if f.value == Decimal("990") and f.status == "sourced"]
     assert stated, answer.text
     assert "原因" in answer.text and "注册会计师" in answer.text
+
+
+def test_a_unit_named_by_a_longer_form_of_its_name_is_that_unit(corpus):
+    """江苏省人大常委会办公厅 is the held 江苏省人大办公厅 in full: not a unit the corpus lacks."""
+    plan = understand("江苏省人大常委会办公厅2017年人大立法是多少？", corpus)
+    assert plan.units == ("江苏省人大办公厅",)
+    assert not {"江苏", "常委会", "办公厅"} & set(plan.clauses[0].items)  # the long name names no item
+
+
+def test_a_body_inside_a_held_report_is_asked_about_in_that_report(corpus):
+    """徐州铁路运输法院 publishes no report, but the 高级人民法院's report names it: asked there, as the item."""
+    plan = understand("徐州铁路运输法院2018年的预算是多少？", corpus)
+    assert plan.units == ("江苏省高级人民法院",) and not plan.scope.unknown_unit
+    assert plan.scope.mentioned == "铁路运输法院" or plan.scope.mentioned == "徐州铁路运输法院"
+
+
+def test_digits_of_a_code_and_a_row_of_this_year_are_no_year(corpus):
+    """2010105 (a 科目 code) holds 2010 but names no year; 上年结转结余 is a row of this year's report."""
+    assert understand("科目2010105人大立法2017年多少", corpus).years == (2017,)
+    plan = understand("普陀区财政局2025年上年结转结余有多少？", corpus)
+    assert plan.years == (2025,) and not plan.scope.prior_year

@@ -132,3 +132,4 @@ def test_an_english_question_about_words_is_told_from_one_about_figures(question
 def test_the_words_a_question_names_its_unit_by_are_found_in_any_order(question, unit, words):
     # they name the unit, so none of them (宝安, 规划, 人社) is taken for the item asked
     assert named_as(question, unit) == words
+
