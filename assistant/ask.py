@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import compute, quoting, refusals
 from .answer import Answer
-from .compose import CHANGE, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
+from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons, stated
 from .plan import Clause, understand
@@ -33,8 +33,6 @@ from .review import reviewed
 from .scope import Scope, expand
 from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE
 
-_COUNTERS = {"辆": ("辆",), "人次": ("人次", "人"), "批次": ("批次", "批", "次"), "人": ("人", "人次", "名"),
-             "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
 _AMOUNT_ASKED = re.compile(r"多少钱|金额|经费|(预算|花|安排|支出)了?多少|万元")
 _ITEM_WORDS = re.compile(r"占比|占|比例|比重|预算|决算|执行率|完成|增长|增加|减少|下降|人次|批次|辆")
 
@@ -208,7 +206,7 @@ class Assistant:
 
 def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str], list[StoredFact]] | None:
     """The count asked for in each report (辆, 人 …); the amount, where an amount is asked beside it."""
-    wanted = _COUNTERS[clause.counter]
+    wanted = COUNTERS[clause.counter]
     facts = [next((f for f, _ in per_doc[d] if f.uom in wanted), None) for d in docs]
     kept = [d for d, f in zip(docs, facts) if f is not None]
     if kept:

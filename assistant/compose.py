@@ -29,7 +29,11 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升|[比较]20\d{2}|多了|少了")
-_OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有")
+_OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有|名下|手里|手上")
+# The units a count asked for may be printed in (“多少人” is answered by 人, 人次 or 名)
+COUNTERS = {"辆": ("辆",), "人次": ("人次", "人"), "批次": ("批次", "批", "次"), "人": ("人", "人次", "名"),
+             "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
+
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
 # “少了三成多”, “增加了一半”: how much, in words, not what

@@ -29,7 +29,8 @@ def _intent(name: str, pattern: str, passage: bool = False, needs: str = "") -> 
 
 INTENTS: tuple[Intent, ...] = (
     _intent("personal", r"(局长|主任|书记|厅长|处长|科长|校长|院长|部长|馆长|队长|领导|个人|本人|某人|每人|一个人|人均)"
-                        r".{0,8}(工资|收入|薪|待遇|奖金|补贴)",
+                        r".{0,8}(工资|收入|薪|待遇|奖金|补贴)"
+                        r"|每(个|位|名)[\u4e00-\u9fff]{1,8}?(员|人|师|生|工).{0,6}(发|拿|领|挣|工资|补贴|报酬)",
             needs="nothing: the reports publish no individual's pay, so it is refused as undisclosed"),
     _intent("premise", r"(为什么|为何|为啥|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
             needs="an item and the direction the question asserts, checked before any reason is given"),
@@ -56,7 +57,7 @@ INTENTS: tuple[Intent, ...] = (
     _intent("when", r"什么时候|何时|哪天|几月|日期|公开时间|发布时间", passage=True, needs="a sentence with the date"),
     _intent("who", r"由谁|谁中标|中标单位|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
             needs="a sentence naming the party"),
-    _intent("yes_no", r"有没有|有无|是否有|是否存在|是否安排|是否发生|有.{0,16}吗|安排.{0,16}了吗|要.{0,12}吗", passage=True,
+    _intent("yes_no", r"有没有|有无|是否有|是否存在|是否安排|是否发生|有.{0,16}吗|安排.{0,16}了吗|要.{0,12}吗|(打算|准备|计划).{0,12}吗", passage=True,
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),
 )
 BY_NAME = {i.name: i for i in INTENTS}

@@ -33,7 +33,7 @@ UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = sorted([
     ("统计", ("statistics", "statistical")), ("教育", ("education", "educational")), ("水利", ("water", "resources")),
     ("宣传", ("publicity", "propaganda")), ("口岸", ("port", "ports")), ("交通", ("transport", "transportation")),
     ("商务", ("commerce", "commercial")), ("社会工作", ("social", "work")), ("农民工", ("migrant", "workers")),
-    ("检察", ("procuratorate",)), ("法院", ("court",)), ("人大", ("people's", "congress")), ("常委会", ("standing", "committee")),
+    ("高级", ("high",)), ("检察", ("procuratorate",)), ("法院", ("court",)), ("人大", ("people's", "congress")), ("常委会", ("standing", "committee")),
     ("政协", ("cppcc", "political", "consultative")), ("治安管理", ("public", "order", "security")),
     ("职业技术", ("vocational", "technical")), ("职业教育", ("vocational", "education")), ("附属", ("affiliated",)),
     ("中医", ("traditional", "chinese", "medicine", "tcm")), ("文献", ("literature", "documentation")),
@@ -52,7 +52,7 @@ UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = sorted([
 
 # The kind of body, by the last characters of its name.
 UNIT_TYPES: list[tuple[str, tuple[str, ...]]] = sorted([
-    ("局", ("bureau", "administration")), ("委员会", ("commission", "committee")), ("委", ("commission", "committee")),
+    ("人民法院", ("court",)), ("人民检察院", ("procuratorate",)), ("局", ("bureau", "administration")), ("委员会", ("commission", "committee")), ("委", ("commission", "committee")),
     ("办公室", ("office",)), ("办公厅", ("general", "office")), ("中心", ("center", "centre")),
     ("大学", ("university",)), ("学院", ("college", "institute")), ("学校", ("school",)), ("馆", ("museum", "institute", "hall")),
     ("院", ("institute", "academy", "court", "hospital")), ("部", ("department",)), ("厅", ("department",)),
@@ -114,7 +114,8 @@ def english_words(unit: str) -> tuple[frozenset[str], frozenset[str], frozenset[
             kinds.update(words)
             body = body[: -len(suffix)]
             break
-    functions: set[str] = set()
+    # a court or a procuratorate is named by its type alone (“the Jiangsu High People's Court”)
+    functions: set[str] = kinds & {"court", "procuratorate"}
     for word, english in UNIT_WORDS:
         if word in body:
             functions.update(english)
@@ -141,6 +142,7 @@ def english_units(question: str, units: list[str]) -> list[str]:
     place settles which of several audit bureaus is meant.
     """
     asked = set(re.findall(r"[a-z][a-z'-]*", question.lower()))
+    asked |= {w[:-2] for w in asked if w.endswith("'s")}  # the procuratorate's budget
     scored = []
     for unit in units:
         places, functions, kinds = english_words(unit)

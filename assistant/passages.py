@@ -51,6 +51,7 @@ _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九�
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
 _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
 _BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
+_DEFINITION = re.compile(r"是指|指的是|费指|经费指|支出指|反映单位|反映部门")
 SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
 MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
@@ -193,8 +194,10 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
             if _is_heading(sentence):
                 inline = sum(1.5 for w in topics if w in sentence)
                 in_glossary = glossary and ("名词解释" in sentence or "名词解释" in chunk.section)
-            if "yes_no" in intents and key and not any(t in sentence for t in key):
-                continue  # 有没有X is answered by a sentence about X
+            if "yes_no" in intents and key and not any(t in sentence or t.rstrip("费") in sentence for t in key):
+                continue  # 有没有X is answered by a sentence about X (公务用车购置 of 公务用车购置费)
+            if "yes_no" in intents and _DEFINITION.search(sentence):
+                continue  # “公务用车购置及运行费指…” says what the item is, not whether there is any
             if "who" in intents and topics and not any(w in sentence for w in topics):
                 continue  # an address, a phone number, a winning bidder is said in so many words, or not at all
             hits = [t for t in terms if t in sentence]

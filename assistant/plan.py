@@ -40,8 +40,12 @@ OPERATIONS = (
 )
 
 _COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
+# a count of people named by who they are (多少在校学生, 几名职工) is a count in 人
+_PEOPLE = re.compile(r"(?:多少|几)(?:个|名|位)?(?:在校)?(?:学生|在校生|员工|职工|教师|老师|医生|护士|干部|工作人员)")
+# “名下有没有车辆” asks what the unit holds (a count of 辆), not what it spends on cars
+_POSSESSED = re.compile(r"(?:有没有|有无|名下|手里|手上|拥有|共有).{0,6}(?:车辆|公务车|公车)(?!.{0,4}(?:费|钱|购))")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
-_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁")
+_ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁|有没有|有无")
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
 # One item named by its examples: “发工资、交社保这些人员经费” is 人员经费
 _GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
@@ -138,11 +142,13 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     direction = "up" if up and not down else "down" if down and not up else ""
     counted = _COUNTER.search(text)
+    counter = counted.group(1) if counted else "人" if _PEOPLE.search(text) else \
+        "辆" if _POSSESSED.search(text) and not re.search(r"买|购", text) else ""
     explain = bool(REASON.search(text))
     if "personal" in intents:
         return Clause(text, tuple(item_terms(text, words)), (), intents, "undisclosed", direction, "", explain)
     if is_passage(text, intents):
-        return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, "", explain)
+        return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, counter, explain)
     gathered = _GATHERED.search(asked)
     if gathered and item_terms(gathered.group(1), []):
         # the examples are not looked up: the item they are examples of is (scope is already known)
@@ -170,7 +176,7 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
     else:
         operation = "lookup"
     return Clause(text, tuple(terms), tuple(parts), intents, operation, direction,
-                  counted.group(1) if counted else "", explain, stated_amounts(asked))
+                  counter, explain, stated_amounts(asked))
 
 
 def stated_amounts(text: str) -> tuple[tuple[Decimal, str], ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import refusals
-from .compose import Draft, best_docs, pick, table_named, who, who_en
+from .compose import COUNTERS, Draft, best_docs, pick, table_named, who, who_en
 from .corpus import Corpus
 from .figures import lookup
 from .passages import NEGATION, PassageRetriever, best_passage, key_terms, question_terms
@@ -52,11 +52,16 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
     """有没有…, settled by the figure for the item where the reports hold one."""
     terms = list(clause.items)
     per_doc = pick(retriever, clause.text, scope, terms) if terms else {}
+    if clause.counter:  # “有没有车辆” is answered by the count the unit holds
+        per_doc = {d: kept for d, v in per_doc.items() for kept in [[x for x in v if x[0].uom in COUNTERS[clause.counter]]]
+                   if kept}
     docs = best_docs(per_doc, limit=1)
     fact = per_doc[docs[0]][0][0] if docs else None
-    if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in key_terms(terms)):
+    named = terms if clause.counter else key_terms(terms)  # a count is of what the question names, in any words
+    if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in named):
         return False
-    draft.say("有。" if fact.value else "没有（金额为0）。", "Yes." if fact.value else "No (the amount is 0).")
+    draft.say("有。" if fact.value else "没有（金额为0）。" if fact.uom in ("元", "万元", "亿元") else "没有。",
+              "Yes." if fact.value else "No (the amount is 0)." if fact.uom in ("元", "万元", "亿元") else "No.")
     lookup(draft, fact, clause.text, corpus)
     if not fact.value:  # and the report's own words that there is none, where it says so
         nodes = PassageRetriever(retriever, {fact.doc.doc_id}, clause.intents).retrieve(clause.text)

@@ -138,3 +138,20 @@ def test_digits_of_a_code_and_a_row_of_this_year_are_no_year(corpus):
     assert understand("科目2010105人大立法2017年多少", corpus).years == (2017,)
     plan = understand("普陀区财政局2025年上年结转结余有多少？", corpus)
     assert plan.years == (2025,) and not plan.scope.prior_year
+
+
+def test_having_cars_is_settled_by_the_count_held_not_by_what_cars_cost(assistant, corpus):
+    """“名下有没有车辆” asks for the vehicles the unit holds (共有车辆0辆), not its car running costs."""
+    plan = understand("上海市财政局名下有没有车辆？", corpus)
+    assert plan.clauses[0].counter == "辆"
+    answer = assistant.ask("上海市财政局名下有没有车辆？")
+    assert answer.text.startswith("没有"), answer.text
+    assert any(f.unit == "辆" and f.value == 0 and f.status == "sourced" for f in answer.figures)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("How much did the Jiangsu High People's Court budget for training in 2018?", "江苏省高级人民法院"),
+    ("What was the Jiangsu People's Procuratorate's 2019 budget?", "江苏省人民检察院"),
+])
+def test_a_court_and_a_procuratorate_are_named_in_english_by_their_type(corpus, question, unit):
+    assert understand(question, corpus).units == (unit,)
