@@ -130,6 +130,19 @@ class Corpus:
     def units(self) -> list[str]:
         return sorted({d.unit for d in self.documents.values()})
 
+    @cached_property
+    def printed_names(self) -> dict[str, list[str]]:
+        """unit → the other names its reports are published under (江苏省人大常委会2019年度部门预算 for
+        江苏省人大办公厅): the name before the year in a file's name, where it is not the unit's own."""
+        from .names import short_names
+
+        out: dict[str, set[str]] = {}
+        for d in self.documents.values():
+            printed = re.match(r"([\u4e00-\u9fff（）()]{3,20}?)(?:20\d{2})", d.name.rsplit("__", 1)[-1])
+            if printed and printed.group(1) not in short_names(d.unit):
+                out.setdefault(d.unit, set()).update(short_names(printed.group(1)))
+        return {u: sorted(n, key=len, reverse=True) for u, n in out.items()}
+
     def mentioning(self, name: str, limit: int = 3) -> list[Document]:
         """The reports whose text names `name` (a body inside a unit, 某某指挥中心), if only a few do:
         a name every report prints (a finance bureau they all report to) is no report's subject."""

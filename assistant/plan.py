@@ -119,7 +119,8 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
         scope.units, scope.unknown_unit, scope.docs = [], unheld, []
     # the words that name the units, as the question shortens them too (福州治安支队), name no item
     words = sorted(set(scope_words(scope)) | {w for u in scope.units for w in (shortening(text, u), named_as(text, u),
-                                                                            longer_name(text, u)) if w},
+                                                                            longer_name(text, u)) if w}
+                   | {w for u in scope.units for w in corpus.printed_names.get(u, []) if w in text},
                    key=len, reverse=True)
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again

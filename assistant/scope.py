@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .corpus import Corpus, Document
-from .names import QUALIFIER, abbreviated_units, longer_name, mention_core, short_names
+from .names import QUALIFIER, abbreviated_units, longer_name, mention_core, short_names, shortening
 
 # The public's words → the reports' terms. Order matters: longer phrases first.
 COLLOQUIAL = [
@@ -135,7 +135,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     """
     scope = Scope()
     aliases: list[tuple[str, str]] = sorted(
-        ((alias, unit) for unit in corpus.units() for alias in short_names(unit)),
+        ((alias, unit) for unit in corpus.units()
+         for alias in short_names(unit) + corpus.printed_names.get(unit, [])),
         key=lambda x: len(x[0]), reverse=True)
     known = {a for a, _ in aliases}
     rest = question
@@ -152,8 +153,13 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
             if u not in scope.units:
                 scope.units.append(u)
         rest = rest.replace(alias, " ")
-    if not scope.units and not scope.unknown_unit:
-        scope.units = abbreviated_units(rest, corpus.units())
+    for _ in range(3):  # “深圳口岸办和宝安…管理局”: each shortened name, beside a full one or another shortening
+        found = [] if scope.unknown_unit else [u for u in abbreviated_units(rest, corpus.units()) if u not in scope.units]
+        if not found:
+            break
+        scope.units += found
+        for u in found:
+            rest = rest.replace(shortening(rest, u), " ")
     if not scope.units and not scope.unknown_unit:
         m = _UNIT_LIKE.search(re.sub(r"(20\d{2})年?度?", " ", question))
         name = _LEAD.sub("", m.group(1)) if m else ""

@@ -155,3 +155,10 @@ def test_having_cars_is_settled_by_the_count_held_not_by_what_cars_cost(assistan
 ])
 def test_a_court_and_a_procuratorate_are_named_in_english_by_their_type(corpus, question, unit):
     assert understand(question, corpus).units == (unit,)
+
+
+def test_a_unit_is_found_by_the_name_its_reports_are_published_under(corpus):
+    """江苏省人大办公厅 publishes as 江苏省人大常委会: “省人大常委会办公厅” and “江苏省人大常委会” are that unit."""
+    for question in ("省人大常委会办公厅2019年政府采购预算总额是多少？", "江苏省人大常委会下面设了哪些机构？"):
+        plan = understand(question, corpus)
+        assert plan.units == ("江苏省人大办公厅",) and not plan.scope.unknown_unit, question
