@@ -39,8 +39,12 @@ def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriev
     n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
     lead = ""
     if "yes_no" in intents:
-        amounts = [f.value for f in find_figures(found.text) if f.unit in ("万元", "元", "亿元")]
-        no = NEGATION.search(found.text) or (amounts and not any(amounts))
+        figures = find_figures(found.text)
+        amounts = [f.value for f in figures if f.unit in ("万元", "元", "亿元")]
+        key = key_terms(question_terms(query, words))
+        # “…及 0 个下属单位”: a count of none of the very thing asked about
+        none_of = any(f.value == 0 and any(t in found.text[f.end:f.end + len(t) + 2] for t in key) for f in figures)
+        no = NEGATION.search(found.text) or (amounts and not any(amounts)) or none_of
         lead = "没有。" if no else "有。"
     draft.say(f"{lead}{who(found.doc)}写道：“{found.text}”[{n}]",
               f"{'No. ' if lead == '没有。' else 'Yes. ' if lead else ''}{who_en(found.doc)} states: "
@@ -58,6 +62,11 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
     docs = best_docs(per_doc, limit=1)
     fact = per_doc[docs[0]][0][0] if docs else None
     named = terms if clause.counter else key_terms(terms)  # a count is of what the question names, in any words
+    if fact is not None and not fact.table and fact.uom not in ("元", "万元", "亿元") and fact.span:
+        # “9个机关行政处室及0个下属单位”: the count of the thing asked is the one printed before its name
+        counts = [f for f in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []) if f.span and any(
+            t in f.source[f.span[1]:f.span[1] + len(t) + 2] for t in named)]
+        fact = counts[0] if counts else fact
     if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in named):
         return False
     draft.say("有。" if fact.value else "没有（金额为0）。" if fact.uom in ("元", "万元", "亿元") else "没有。",
