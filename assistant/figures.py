@@ -12,7 +12,7 @@ from decimal import Decimal
 from .compose import CHANGE, Draft, companion, describe, fmt, reason_sentences, subject, who, who_en
 from .corpus import Corpus, StoredFact
 from .retrieve import tokens
-from .verify import to_base
+from .verify import dimension, to_base
 
 def stated(corpus: Corpus, doc_ids: list[str], amounts: tuple[tuple[Decimal, str], ...],
            ranked: list[StoredFact]) -> StoredFact | None:
@@ -22,7 +22,7 @@ def stated(corpus: Corpus, doc_ids: list[str], amounts: tuple[tuple[Decimal, str
     best-ranked fact with that value, else the first in the report's order, prose before tables.
     """
     def equal(fact: StoredFact) -> bool:
-        return fact.value is not None and fact.uom in ("元", "万元", "亿元") and any(
+        return fact.value is not None and dimension(fact.uom) == "money" and any(
             abs(to_base(fact.value, fact.uom) - to_base(v, u)) <= to_base(Decimal("0.005"), "万元") for v, u in amounts)
     found = next((f for f in ranked if equal(f)), None)
     if found is None:

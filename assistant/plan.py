@@ -21,7 +21,7 @@ from .intents import REASON, intents_of, is_passage
 from .passages import topic_words
 from .names import english_units, longer_name, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
-from .verify import find_figures
+from .verify import dimension, find_figures
 
 MAX_QUESTION = 300
 
@@ -182,7 +182,7 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
 
 def stated_amounts(text: str) -> tuple[tuple[Decimal, str], ...]:
     """The amounts of money a question states (“比2024年减少了990万元”): the figure it is about."""
-    return tuple((f.value, f.unit) for f in find_figures(text) if f.unit in ("元", "万元", "亿元") and f.value)
+    return tuple((f.value, f.unit) for f in find_figures(text) if dimension(f.unit) == "money" and f.value)
 
 
 def default_item(text: str) -> tuple[str, list[str]]:

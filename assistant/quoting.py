@@ -17,7 +17,7 @@ from .passages import NEGATION, PassageRetriever, best_passage, key_terms, quest
 from .plan import Clause
 from .retrieve import Retriever
 from .scope import Scope
-from .verify import find_figures
+from .verify import dimension, find_figures
 
 NEAREST = 2  # passages named when a question is refused for want of the item
 CANDIDATES = 16  # chunks whose sentences are weighed: the answering sentence is often in a chunk ranked below 8th
@@ -40,7 +40,7 @@ def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriev
     lead = ""
     if "yes_no" in intents:
         figures = find_figures(found.text)
-        amounts = [f.value for f in figures if f.unit in ("万元", "元", "亿元")]
+        amounts = [f.value for f in figures if dimension(f.unit) == "money"]
         key = key_terms(question_terms(query, words))
         # “…及 0 个下属单位”: a count of none of the very thing asked about
         none_of = any(f.value == 0 and any(t in found.text[f.end:f.end + len(t) + 2] for t in key) for f in figures)
@@ -62,15 +62,16 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
     docs = best_docs(per_doc, limit=1)
     fact = per_doc[docs[0]][0][0] if docs else None
     named = terms if clause.counter else key_terms(terms)  # a count is of what the question names, in any words
-    if fact is not None and not fact.table and fact.uom not in ("元", "万元", "亿元") and fact.span:
+    if fact is not None and not fact.table and dimension(fact.uom) != "money" and fact.span:
         # “9个机关行政处室及0个下属单位”: the count of the thing asked is the one printed before its name
         counts = [f for f in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []) if f.span and any(
             t in f.source[f.span[1]:f.span[1] + len(t) + 2] for t in named)]
         fact = counts[0] if counts else fact
     if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in named):
         return False
-    draft.say("有。" if fact.value else "没有（金额为0）。" if fact.uom in ("元", "万元", "亿元") else "没有。",
-              "Yes." if fact.value else "No (the amount is 0)." if fact.uom in ("元", "万元", "亿元") else "No.")
+    money = dimension(fact.uom) == "money"
+    draft.say("有。" if fact.value else "没有（金额为0）。" if money else "没有。",
+              "Yes." if fact.value else "No (the amount is 0)." if money else "No.")
     lookup(draft, fact, clause.text, corpus)
     if not fact.value:  # and the report's own words that there is none, where it says so
         nodes = PassageRetriever(retriever, {fact.doc.doc_id}, clause.intents).retrieve(clause.text)
