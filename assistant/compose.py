@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
 from .derive import Derived
-from .intents import REASON
+from .intents import BECAUSE, REASON
 from .names import short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope
@@ -34,7 +34,6 @@ _OWNED = re.compile(r"有几|有多少|共有|拥有|保有|实有|名下|手里
 COUNTERS = {"辆": ("辆",), "人次": ("人次", "人"), "批次": ("批次", "批", "次"), "人": ("人", "人次", "名"),
              "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
 
-_BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _TOTAL = re.compile(r"合计|总计|总额|小计")
 # “少了三成多”, “增加了一半”: how much, in words, not what
 _PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|[一二三四五六七八九十]分之[一二三四五六七八九十]")
@@ -384,7 +383,7 @@ def reason_sentences(corpus: Corpus, doc: Document, fact: StoredFact, question: 
         near = next((i for i, s in enumerate(sentences) if fact.source.strip()[-20:] in s), None) \
             if not fact.table else None
         for i, sentence in enumerate(sentences):
-            if not _BECAUSE.search(sentence):
+            if not BECAUSE.search(sentence):
                 continue
             window = "".join(sentences[max(0, i - 2):i + 1])
             score = sum(t in window for t in label_terms) + 0.5 * len(asked & _bigrams(window))

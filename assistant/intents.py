@@ -61,6 +61,8 @@ INTENTS: tuple[Intent, ...] = (
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),
 )
 BY_NAME = {i.name: i for i in INTENTS}
+# The words with which a report gives its reason (“主要原因是…”, “主要是…”): what a reason question is answered by
+BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 REASON = BY_NAME["reason"].pattern
 
 # A question that asks for an amount is a figure question even when it also says 有没有 or 哪些

@@ -22,6 +22,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from .corpus import Corpus, Document, StoredChunk
+from .intents import BECAUSE
 from .names import short_names
 from .retrieve import Retriever, tokens
 
@@ -50,7 +51,6 @@ _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # �
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
 _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
-_BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 _DEFINITION = re.compile(r"是指|指的是|费指|经费指|支出指|反映单位|反映部门")
 SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
@@ -207,7 +207,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
                 match += 4
             if "yes_no" in intents and NEGATION.search(sentence):
                 match += 2  # “本单位无政府性基金预算” answers 有没有 in words
-            if "reason" in intents and _BECAUSE.search(sentence):
+            if "reason" in intents and BECAUSE.search(sentence):
                 match += 3  # “为什么” is answered by the sentence that gives the report's reason
             if purpose and _PURPOSE_SAID.search(sentence):
                 match += 3  # “花在什么地方” is answered by the sentence that says what it is 用于
