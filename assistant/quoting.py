@@ -43,7 +43,7 @@ def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriev
         amounts = [f.value for f in figures if dimension(f.unit) == "money"]
         key = key_terms(question_terms(query, words))
         # “…及 0 个下属单位”: a count of none of the very thing asked about
-        none_of = any(f.value == 0 and any(t in found.text[f.end:f.end + len(t) + 2] for t in key) for f in figures)
+        none_of = any(f.value == 0 and _named_after(found.text, f.end, key) for f in figures)
         no = NEGATION.search(found.text) or (amounts and not any(amounts)) or none_of
         lead = "没有。" if no else "有。"
     draft.say(f"{lead}{who(found.doc)}写道：“{found.text}”[{n}]",
@@ -64,8 +64,8 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
     named = terms if clause.counter else key_terms(terms)  # a count is of what the question names, in any words
     if fact is not None and not fact.table and dimension(fact.uom) != "money" and fact.span:
         # “9个机关行政处室及0个下属单位”: the count of the thing asked is the one printed before its name
-        counts = [f for f in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []) if f.span and any(
-            t in f.source[f.span[1]:f.span[1] + len(t) + 2] for t in named)]
+        counts = [f for f in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
+                  if f.span and _named_after(f.source, f.span[1], named)]
         fact = counts[0] if counts else fact
     if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in named):
         return False
@@ -80,6 +80,11 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
             n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
             draft.say(f"报告写道：“{found.text}”[{n}]", f"The report states: “{found.text}” [{n}]")
     return True
+
+
+def _named_after(text: str, end: int, terms: list[str]) -> bool:
+    """The text names one of the terms right after a figure ending at `end` (“0 个下属单位”): a count of that."""
+    return any(t in text[end:end + len(t) + 2] for t in terms)
 
 
 def list_rows(draft: Draft, query: str, scope: Scope, corpus: Corpus) -> bool:
