@@ -112,10 +112,12 @@ class Assistant:
         per_doc = pick(self.retriever, clause.text, scope, terms)
         docs = best_docs(per_doc)
         if len(scope.units) > 1:  # each unit the question names answers for itself, however it scores
-            docs = list(dict.fromkeys(docs + [max(((d, v[0][1]) for d, v in per_doc.items()
-                                                   if corpus.documents[d].unit == u), key=lambda x: x[1])[0]
-                                              for u in scope.units
-                                              if any(corpus.documents[d].unit == u for d in per_doc)]))
+            best: dict[str, str] = {}  # unit → its best-scoring report
+            for d, ranked in per_doc.items():
+                unit = corpus.documents[d].unit
+                if unit not in best or ranked[0][1] > per_doc[best[unit]][0][1]:
+                    best[unit] = d
+            docs += [best[u] for u in scope.units if u in best and best[u] not in docs]
         if clause.stated and (clause.explain or not docs):  # “减少了990万元，原因是什么”: the figure names the item
             found = stated(corpus, [d.doc_id for d in scope.docs], clause.stated,
                            [f for d in docs for f, _ in per_doc[d]])
