@@ -17,6 +17,8 @@ from pathlib import Path
 
 from ingest.store import chroma_client, collection
 
+from .names import short_names
+
 
 @dataclass(frozen=True)
 class Document:
@@ -121,7 +123,8 @@ class Corpus:
         chunk_index = {c.chunk_id: c for c in chunks}
         self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, facts_by_doc=by_doc,
                              joined_labels=joined, chunks=chunks, chunks_by_doc=chunks_by_doc,
-                             chunk_index=chunk_index)
+                             chunk_index=chunk_index, printed_names=_printed_names(documents))
+        self.__dict__.pop("_plain_text", None)  # made again from the new snapshot when next searched
 
     @cached_property
     def chroma(self):
@@ -130,25 +133,16 @@ class Corpus:
     def units(self) -> list[str]:
         return sorted({d.unit for d in self.documents.values()})
 
-    @cached_property
-    def printed_names(self) -> dict[str, list[str]]:
-        """unit → the other names its reports are published under (江苏省人大常委会2019年度部门预算 for
-        江苏省人大办公厅): the name before the year in a file's name, where it is not the unit's own."""
-        from .names import short_names
-
-        out: dict[str, set[str]] = {}
-        for d in self.documents.values():
-            printed = re.match(r"([\u4e00-\u9fff（）()]{3,20}?)(?:20\d{2})", d.name.rsplit("__", 1)[-1])
-            if printed and printed.group(1) not in short_names(d.unit):
-                out.setdefault(d.unit, set()).update(short_names(printed.group(1)))
-        return {u: sorted(n, key=len, reverse=True) for u, n in out.items()}
-
     def mentioning(self, name: str, limit: int = 3) -> list[Document]:
         """The reports whose text names `name` (a body inside a unit, 某某指挥中心), if only a few do:
         a name every report prints (a finance bureau they all report to) is no report's subject."""
-        found = [self.documents[d] for d, chunks in self.chunks_by_doc.items()
-                 if any(name in re.sub(r"\s+", "", c.text) for c in chunks)]
+        found = [self.documents[d] for d, text in self._plain_text.items() if name in text]
         return found if len(found) <= limit else []
+
+    @cached_property
+    def _plain_text(self) -> dict[str, str]:
+        """Each report's text without whitespace (pdf text spaces names apart), made once, when first searched."""
+        return {d: re.sub(r"\s+", "", "\n".join(c.text for c in chunks)) for d, chunks in self.chunks_by_doc.items()}
 
     def holdings(self) -> dict[str, list[tuple[int | None, str]]]:
         """unit → [(year, kind)] the corpus holds, for refusals and the chat's header line."""
@@ -169,4 +163,15 @@ class Corpus:
             if chunk is not None:  # entries of uncommitted versions are not in the ledger
                 out.append((chunk, 1.0 - dist))
         return out
+
+
+def _printed_names(documents: dict[str, Document]) -> dict[str, list[str]]:
+    """unit → the other names its reports are published under (江苏省人大常委会2019年度部门预算 for
+    江苏省人大办公厅): the name before the year in a file's name, where it is not the unit's own."""
+    out: dict[str, set[str]] = {}
+    for d in documents.values():
+        printed = re.match(r"([\u4e00-\u9fff（）()]{3,20}?)(?:20\d{2})", d.name.rsplit("__", 1)[-1])
+        if printed and printed.group(1) not in short_names(d.unit):
+            out.setdefault(d.unit, set()).update(short_names(printed.group(1)))
+    return {u: sorted(n, key=len, reverse=True) for u, n in out.items()}
 

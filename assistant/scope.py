@@ -166,12 +166,13 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
         if len(name) >= 3 and not re.search(r"支出|收入|经费|费|预算|决算|资金", name):
             named = {u: len(QUALIFIER.sub("", u)) for u in corpus.units() if longer_name(question, u)}
             longer = [u for u, n in named.items() if n == max(named.values())]  # the most of its name held
-            mentioning = [] if longer else corpus.mentioning(mention_core(name))
+            core = mention_core(name)
+            mentioning = [] if longer else corpus.mentioning(core)
             if longer:  # 江苏省人大常委会办公厅 is the held 江苏省人大办公厅, named in full
                 scope.units = longer
             elif mentioning:  # 某市急救医疗指挥中心, a unit inside a held report: asked about in that report
                 scope.units = sorted({d.unit for d in mentioning})
-                scope.mentioned = mention_core(name)
+                scope.mentioned = core
             else:
                 scope.unknown_unit = name
     # a year is four digits of their own: 2200509 (a 科目 code) names no year
