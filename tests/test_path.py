@@ -162,3 +162,21 @@ def test_a_unit_is_found_by_the_name_its_reports_are_published_under(corpus):
     for question in ("省人大常委会办公厅2019年政府采购预算总额是多少？", "江苏省人大常委会下面设了哪些机构？"):
         plan = understand(question, corpus)
         assert plan.units == ("江苏省人大办公厅",) and not plan.scope.unknown_unit, question
+
+
+def test_a_wrong_figure_from_the_new_resolvers_is_caught_like_any_other(corpus):
+    """The fact a stated amount finds (990万元) and the count a yes/no settles on (共有车辆0辆) are cited and
+    reviewed as every figure is: a sentence that misstates either is withdrawn, the true one is kept."""
+    from assistant.figures import stated
+
+    docs = [d.doc_id for d in corpus.documents.values() if d.unit == "上海市财政局"]
+    change = stated(corpus, docs, ((Decimal("990"), "万元"),), [])
+    cars = next(f for d in docs for f in corpus.facts_by_doc[d] if f.uom == "辆" and "共有车辆" in f.source)
+    for fact, wrong in ((change, "980万元"), (cars, "2辆")):
+        assert fact is not None
+        for shown, kept in ((fmt(fact), True), (wrong, False)):
+            draft = Draft(corpus, english=False)
+            n = draft.cite(fact)
+            draft.say(f"{who(fact.doc)}中，{describe(fact)}为{shown}[{n}]。", "")
+            answer = reviewed("上海市财政局2025年？", draft)
+            assert answer.refused != kept, (shown, answer.text)
