@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .corpus import Corpus, StoredFact
-from .names import short_names
+from .names import longest_first, short_names
 from .scope import find_scope
 from .verify import (MISMATCH, SOURCED, UNVERIFIABLE, Check, Source, _same_kind, check_figure, check_text,
                      dimension, find_figures, label_similarity, names_same)
@@ -40,7 +40,7 @@ def _source(fact: StoredFact) -> Source:
 
 def _subject_text(claim: str, units: list[str]) -> str:
     """The claim without the unit's names and years, so that figure labels name only the item."""
-    for name in sorted({a for u in units for a in short_names(u)}, key=len, reverse=True):
+    for name in longest_first(a for u in units for a in short_names(u)):
         claim = claim.replace(name, "")
     return re.sub(r"20\d{2}\s*年度?", "", claim)
 

@@ -15,7 +15,7 @@ from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
 from .derive import Derived
 from .intents import BECAUSE, REASON
-from .names import short_names
+from .names import longest_first, short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope
 from .verify import Source, find_figures
@@ -281,7 +281,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     # the units' names rank the facts that repeat them (“某局2026年度…培训费预算支出”) above the row asked
     # for (“（1）一般公共预算拨款收入”); the scope already keeps to their reports
     searched = query
-    for name in sorted({n for u in scope.units for n in short_names(u)} | set(scope.units), key=len, reverse=True):
+    for name in longest_first([n for u in scope.units for n in short_names(u)] + scope.units):
         searched = searched.replace(name, " ")
     ranked = retriever.facts(searched if searched.strip() else query, doc_ids)
     if searched != query:  # a sentence that names the unit is still the unit's own summary: half as much again

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest.store import chroma_client, collection
 
-from .names import short_names
+from .names import longest_first, short_names
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ class Corpus:
         chunks_by_doc: dict[str, list[StoredChunk]] = {d: [] for d in documents}
         for c in chunks:
             chunks_by_doc[c.doc.doc_id].append(c)
-        joined = sorted({name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
-                         if re.search(r"和|与|及", name) and 4 <= len(name) <= 20}, key=len, reverse=True)
+        joined = longest_first(name for f in facts for name in [re.sub(r"^\d{3,}\s*", "", f.label)]
+                               if re.search(r"和|与|及", name) and 4 <= len(name) <= 20)
         chunk_index = {c.chunk_id: c for c in chunks}
         self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, facts_by_doc=by_doc,
                              joined_labels=joined, chunks=chunks, chunks_by_doc=chunks_by_doc,
@@ -173,5 +173,5 @@ def _printed_names(documents: dict[str, Document]) -> dict[str, list[str]]:
         printed = re.match(r"([\u4e00-\u9fff（）()]{3,20}?)(?:20\d{2})", d.name.rsplit("__", 1)[-1])
         if printed and printed.group(1) not in short_names(d.unit):
             out.setdefault(d.unit, set()).update(short_names(printed.group(1)))
-    return {u: sorted(n, key=len, reverse=True) for u, n in out.items()}
+    return {u: longest_first(n) for u, n in out.items()}
 

@@ -89,7 +89,13 @@ def short_names(unit: str) -> list[str]:
                             ("委员会", "委"), ("人民检察院", "检察院"), ("高级人民法院", "高院")):
             if long in name:
                 names.add(name.replace(long, short))
-    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+    return longest_first(n for n in names if len(n) >= 3)
+
+
+def longest_first(names) -> list[str]:
+    """Distinct names, longest first, so that a name is replaced before the shorter names inside it;
+    names of one length in a fixed order, so that an answer does not depend on the hash seed."""
+    return sorted(set(names), key=lambda n: (-len(n), n))
 
 
 @lru_cache(maxsize=4096)

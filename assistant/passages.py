@@ -23,7 +23,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from .corpus import Corpus, Document, StoredChunk
 from .intents import BECAUSE
-from .names import short_names
+from .names import longest_first, short_names
 from .retrieve import Retriever, tokens
 
 # What a section is about, by the words of its heading: (question words, heading words). A question
@@ -74,7 +74,7 @@ def question_terms(text: str, names: list[str]) -> list[str]:
     Units, years and question words are left out, and so is any word of a unit's
     own name: “规划资源局” shortens 规划和自然资源局, so 规划 and 资源 name the unit, not the item.
     """
-    for name in sorted(names, key=len, reverse=True):
+    for name in longest_first(names):
         text = text.replace(name, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
     return list(dict.fromkeys(t for t in tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS
@@ -115,7 +115,7 @@ class PassageRetriever(BaseRetriever):
         # scope's own reports they say little of what is asked, so the rest is searched for too;
         names = sorted({corpus.documents[d].unit for d in doc_ids}) if len(doc_ids) <= 20 else []
         search = query
-        for name in sorted({n for u in names for n in short_names(u)}, key=len, reverse=True):
+        for name in longest_first(n for u in names for n in short_names(u)):
             search = search.replace(name, " ")
         # searched both with and without them: e5 matches “某局设12个内设机构” best with the name in
         scored: dict[str, tuple[StoredChunk, float]] = {}

@@ -19,7 +19,7 @@ from .compose import item_terms
 from .corpus import Corpus
 from .intents import REASON, intents_of, is_passage
 from .passages import topic_words
-from .names import english_units, longer_name, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
+from .names import english_units, longest_first, longer_name, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
 from .verify import dimension, find_figures
 
@@ -118,10 +118,9 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
     if unheld:  # “the Nanjing Municipal Audit Bureau” is no audit bureau of the corpus
         scope.units, scope.unknown_unit, scope.docs = [], unheld, []
     # the words that name the units, as the question shortens them too (福州治安支队), name no item
-    words = sorted(set(scope_words(scope)) | {w for u in scope.units for w in (shortening(text, u), named_as(text, u),
-                                                                            longer_name(text, u)) if w}
-                   | {w for u in scope.units for w in corpus.printed_names.get(u, []) if w in text},
-                   key=len, reverse=True)
+    words = longest_first(scope_words(scope) + [w for u in scope.units for w in (shortening(text, u), named_as(text, u),
+                                                                              longer_name(text, u)) if w]
+                          + [w for u in scope.units for w in corpus.printed_names.get(u, []) if w in text])
     terms = item_terms(text, words)
     if not terms and scope.item:  # “那2024年呢？” asks the conversation's item again
         q, text = f"{q} {scope.item}", f"{text} {scope.item}"
@@ -133,7 +132,7 @@ def understand(question: str, corpus: Corpus, context: Scope | None = None) -> Q
 
 def scope_words(scope: Scope) -> list[str]:
     """The units' names and their short forms, longest first: words that name no item."""
-    return sorted({a for u in scope.units for a in short_names(u)} | set(scope.units), key=len, reverse=True)
+    return longest_first([a for u in scope.units for a in short_names(u)] + scope.units)
 
 
 def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Clause:
@@ -221,7 +220,7 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
 
     Names that contain 和 themselves (社会保障和就业支出, 年初结转和结余) are not split.
     """
-    for w in sorted(words, key=len, reverse=True):
+    for w in longest_first(words):
         text = text.replace(w, " ")
     text = re.sub(r"20\d{2}\s*年?度?", " ", text)
     # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items

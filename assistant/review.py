@@ -16,14 +16,14 @@ from decimal import Decimal
 from .answer import Answer, ShownFigure
 from .compose import Draft, about, subject
 from .derive import Derived, recompute
-from .names import short_names
+from .names import longest_first, short_names
 from .verify import (MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE, Check, Figure, Source, check_figure, find_figures,
                      formulas_over, half_unit, to_base)
 
 
 def reviewed(question: str, draft: Draft) -> Answer:
     """The answer: the draft's sentences that pass every check, and a note for each that did not."""
-    names = sorted({a for c in draft.citations for a in short_names(c.unit)}, key=len, reverse=True)
+    names = longest_first(a for c in draft.citations for a in short_names(c.unit))
     formulas = formulas_over(draft.sources)
     kept, withdrawn, shown, notes = [], [], [], []
     for i, sentence in enumerate(draft.sentences):
