@@ -48,7 +48,7 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
             if not cell.text or (cell.value is None and not cell.unreadable):
                 continue
             if _LINE_NUMBER.search(column.rsplit(" › ", 1)[-1]):
-                continue  # 行次 27 numbers the line; it is no amount
+                continue  # 行次 27 numbers the line, 科目编码 50201 codes it: neither is an amount
             uom = "%" if cell.percent else _column_unit(column, table.unit)
             if own_unit and re.search(r"指标值|完成值", column):
                 uom = own_unit
@@ -65,8 +65,8 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
 
 _LABEL_UNIT = re.compile(r"[（(](万元|元|亿元)[）)]")
 
-# Columns that number the lines of a table (收入行次, 栏次, 序号)
-_LINE_NUMBER = re.compile(r"行次|栏次|^序号$|^编号$")
+# Columns that number the lines of a table (收入行次, 栏次, 序号) or code them (政府经济科目编码, 功能科目代码)
+_LINE_NUMBER = re.compile(r"行次|栏次|^序号$|^编号$|编码$|代码$")
 
 
 def _column_unit(column: str, table_unit: str) -> str:

@@ -53,3 +53,14 @@ def test_a_table_goes_on_overleaf_past_the_page_number_at_its_foot():
     income = next(t for t in report.tables if t.title == "2026年单位收入总体情况表")
     assert income.pages == [9, 10, 11] and income.unit == "万元"
     assert not [t for t in report.tables if any(c.startswith("第") and c.endswith("列") for c in t.columns)]
+
+
+def test_a_code_column_is_no_amount():
+    """西安's tables print 政府经济科目编码 beside each row (50201 差旅费): the code is not 50201元."""
+    from ingest.facts import table_facts
+
+    report = _read("西安市审计局2026年度部门预算.pdf")
+    facts = [f for t in report.tables for f in table_facts(report, t)]
+    assert not [f for f in facts if re.search(r"编码$", f.column.rsplit(" › ", 1)[-1])]
+    travel = [f for f in facts if f.label.endswith("差旅费") and f.value == 2800000]
+    assert travel, "the row's amounts are still read"
