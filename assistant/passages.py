@@ -54,6 +54,7 @@ _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
 _DEFINITION = re.compile(r"是指|指的是|费指|经费指|支出指|反映单位|反映部门")
 SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
+LIST_CHARS = 1200        # a list of items by their heads, quoted whole up to this
 MIN_SCORE = 2.0          # below this, no sentence speaks to the question: refuse and name the nearest sections
 
 
@@ -235,7 +236,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
             k -= 1
         chunk, i = siblings[k], 0
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
-    text = _following(sentences[i:], corpus, chunk, long=long)
+    text = _following(sentences[i:], corpus, chunk, long=long, heads="list" in intents)
     return Passage(chunk.doc, text, chunk.page, chunk.section, score)
 
 
@@ -263,12 +264,14 @@ def _is_heading(sentence: str) -> bool:
     return len(sentence) < 30 and not sentence.endswith(("。", "；", "！", "？", "：", ":"))
 
 
-def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: bool) -> str:
+def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: bool, heads: bool = False) -> str:
     """The sentence and those after it in its section, across the chunks the section was cut into.
 
     A sentence that ends in a colon (“主要职责是：”) introduces what follows, so
     the following items are quoted with it; a describe or list answer runs on
-    to a few sentences, any other stops after one or two.
+    to a few sentences, any other stops after one or two. A list question
+    (内设哪些机构) gets every item of an enumerated list by its head
+    (“（一）秘书科”), without each item's description, so the whole list fits.
     """
     limit = MAX_CHARS if long else 200
     siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
@@ -282,6 +285,9 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
             break  # the section and the items under it (（一）…（二）…), not the next section
         # after “…的单位包括：” comes its list, even when the list is printed as a table
         pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
+    listed = _item_heads(pool) if heads else ""
+    if listed:
+        return listed
     out, said = "", 0
     for sentence in pool:
         if out and (len(out) + len(sentence) > limit or (said >= (6 if long else 1) and not out.endswith(("：", ":")))):
@@ -290,3 +296,33 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
         said += not (_is_heading(sentence) or _ITEM.match(sentence))
         out += sentence if not out or out.endswith(("。", "；", "：", ":")) else "；" + sentence
     return out
+
+
+def _item_heads(pool: list[str]) -> str:
+    """An enumerated list as its items' first sentences: the lead line, then “（一）…；（二）…”, up to the
+    first heading after the list. Empty when the sentences hold fewer than three items.
+
+    Only items numbered like the first are the list's: a “六、其他相关情况说明” between them is the
+    section's heading, repeated where the section runs on to the next chunk."""
+    style = [_numbering(s) for s in pool]
+    items = [k for k, st in enumerate(style) if st]
+    if len(items) < 3 or items[0] > 2:
+        return ""
+    first = style[items[0]]
+    out = "".join(s for s in pool[:items[0]] if not _is_heading(s))
+    for sentence, st in zip(pool[items[0]:], style[items[0]:]):
+        if st == first:
+            head = sentence.rstrip("。；;")
+            out += head if not out or out.endswith(("：", ":")) else "；" + head
+        elif not st and _is_heading(sentence) or len(out) > LIST_CHARS:
+            break  # the next section (名词解释) or a list too long to quote whole
+    return out + "。"
+
+
+def _numbering(sentence: str) -> str:
+    """How an enumerated item is numbered (“1.”, “（一）”, “一、”), as a pattern name; empty for no item."""
+    m = _ITEM.match(sentence)
+    if not m:
+        return ""
+    mark = m.group(0)
+    return "paren" if mark[0] in "（(" else "digit" if mark[0].isdigit() else "chinese"

@@ -63,6 +63,9 @@ ENGLISH = [
     (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
     (r"salar(y|ies)|wages?", "工资福利支出"), (r"housing provident fund", "住房公积金"),
     (r"budget completion|completion rate|percent(age)? of (the )?budget", "完成预算"),
+    # a department's report covers its subordinate units; a unit's covers the unit alone
+    (r"department(al)? budgets?", "部门预算"), (r"unit budgets?", "单位预算"),
+    (r"department(al)? final accounts?", "部门决算"), (r"unit final accounts?", "单位决算"),
     (r"budget(ed)?", "预算"), (r"final accounts?|actual (spending|expenditure)", "决算"),
     (r"share|proportion|percent(age)?", "占比"), (r"increase[sd]?|growth|grew|rise|rose", "增长"),
     (r"decrease[sd]?|decline[sd]?|drop(ped)?|fell|fall", "减少"), (r"why|reasons?|because", "原因"),
