@@ -220,13 +220,21 @@ def _header_paths(rows: list[list[str]], width: int) -> list[str]:
     return paths
 
 
+# the header of a column of row names or codes (项目, 科目名称, 类 | 款 | 项, 支出功能分类科目（按大类）), not of
+# amounts (项目支出)
+_NAMES_HEADER = re.compile(r"^(项目|类|款|项|.{0,14}(科目|名称|编码|代码|分类))([（(][^）)]*[）)])?$")
+
+
 def _groups(headers: list[str]) -> list[range]:
     """Column groups of tables printed side by side (经济分类 | 决算数 | 经济分类 | 决算数)."""
     if not headers or not re.search(r"项目|科目|编码|名称|分类", headers[0]):
         return [range(len(headers))]
     first = headers[0].rsplit(" › ", 1)[-1]
     leaves = [h.rsplit(" › ", 1)[-1] for h in headers]
-    starts = [0] + [c for c in range(1, len(headers)) if leaves[c] == first and leaves[c - 1] != first]
+    # a block starts where a column of names follows a column of values: 项目 | 预算数 | 支出功能分类科目 | 预算数 | …
+    # (or where the first column's header comes again: 类 | 款 | 名称 | 类 | 款 | 名称 | 金额 names a row twice)
+    starts = [0] + [c for c in range(1, len(headers)) if leaves[c] == first and leaves[c - 1] != first
+                    or _NAMES_HEADER.match(leaves[c]) and not _NAMES_HEADER.match(leaves[c - 1])]
     ends = starts[1:] + [len(headers)]
     return [range(s, e) for s, e in zip(starts, ends)]
 

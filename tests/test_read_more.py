@@ -64,3 +64,16 @@ def test_a_code_column_is_no_amount():
     assert not [f for f in facts if re.search(r"编码$", f.column.rsplit(" › ", 1)[-1])]
     travel = [f for f in facts if f.label.endswith("差旅费") and f.value == 2800000]
     assert travel, "the row's amounts are still read"
+
+
+def test_four_tables_side_by_side_give_each_amount_its_own_row_name():
+    """西安's 收支总表 prints 收入 | 功能分类 | 部门经济分类 | 政府经济分类, each a 项目 and a 预算数 column:
+    an amount is named by the 项目 beside it, not by every name printed along its row."""
+    from ingest.facts import table_facts
+
+    report = _read("西安市行政审批服务局2025年度部门预算.pdf")
+    total = next(t for t in report.tables if t.title == "部门综合预算财政拨款收支总表")
+    facts = table_facts(report, total)
+    assert not [f for f in facts if "政府性基金拨款" in f.label and f.value], "a 收入 row named a 支出 amount"
+    assert any(f.label == "(6)资本性支出" and f.value == 12385520 for f in facts)
+    assert any(f.label == "3、机关资本性支出" and f.value == 12385520 for f in facts)
