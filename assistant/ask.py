@@ -103,7 +103,7 @@ class Assistant:
             return refusals.scope(draft, scope, corpus)  # words are quoted from the year asked, never another's
         draft.items = clause.items
         if clause.operation == "undisclosed":
-            return refusals.undisclosed(draft, scope)
+            return refusals.undisclosed(draft, scope, price="price" in clause.intents)
         if clause.operation == "passage":
             return quoting.answer(draft, clause, scope, words, self.retriever, corpus)
         if clause.operation == "items":

@@ -16,6 +16,8 @@ followed by the sentences after it in the same section, as the report gives them
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from llama_index.core.retrievers import BaseRetriever
@@ -51,6 +53,10 @@ _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # �
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
 _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
+# what a sentence that names a party says (中标单位为某某有限公司, 地址：…, 联系电话…)
+_PARTY = re.compile(r"中标|成交|供应商|承接|承建|承办|联系人|电话|地址|位于|公司|事务所")
+# a glossary's entry, wherever the reader put it: “（五）基本支出预算：是…”, “机关运行经费：指…”
+_GLOSSARY_ENTRY = re.compile(r"^[（(]?[一二三四五六七八九十\d]{0,3}[)）、.．]?\s*[“”\"\u4e00-\u9fff（）()]{2,24}[:：]\s*(是|指)")
 _DEFINITION = re.compile(r"是指|指的是|费指|经费指|支出指|反映单位|反映部门")
 SECTION_SCAN_DOCS = 50   # scopes up to this many reports also get sections the rankings missed
 MAX_CHARS = 600          # a passage is a few sentences, not a page
@@ -158,6 +164,32 @@ def key_terms(terms: list[str]) -> list[str]:
 _HEADS = re.compile(r"经费|支出|收入|预算|决算|资金|费用|安排|情况|金额")
 
 
+def names_item(text: str, key: list[str]) -> bool:
+    """The text names the yes/no question's item: a key word, or its core without the heads around it —
+    “政府性基金拨款支出” names 政府性基金预算拨款, “公务用车购置” names 公务用车购置费."""
+    text = re.sub(r"[“”\"‘’]", "", text)  # “三公”经费 is 三公经费
+    return any(t in text or t.rstrip("费") in text or len(core := _HEADS.sub("", t.replace("拨款", ""))) >= 3
+               and core in text for t in key)
+
+
+def says_none(sentence: str, key: list[str]) -> bool:
+    """The sentence says in words that there is none of the item: 无/没有/未安排/不涉及 just before its
+    name (“本单位无当年政府性基金预算收支”), or its table printed empty (“…支出表为空表”).
+
+    Stricter than `NEGATION`, which a sentence about anything (“与上年相比无变化”) may contain."""
+    sentence = re.sub(r"[“”\"‘’]", "", sentence)
+    for t in key:
+        for name in dict.fromkeys([t, t.rstrip("费"), _HEADS.sub("", t.replace("拨款", ""))]):
+            if len(name) < 2 or name not in sentence:
+                continue
+            n = re.escape(name)
+            if re.search(rf"(无|没有|未安排|未发生|未设置|不涉及|未编制|不安排)[^，。；,;]{{0,6}}{n}", sentence) or \
+                    re.search(rf"{n}[^。；;]{{0,16}}(空表|本表无数据|无数据)", sentence) or \
+                    re.search(rf"{n}[^，。；,;\d]{{0,10}}(为|是)\s*0(\.0+)?\s*(万元|元)?(?![\d.])", sentence):
+                return True
+    return False
+
+
 def topic_words(question: str) -> list[str]:
     """The heading words of the sections a question is about (主要职责 → 职责, 职能 …)."""
     return list(dict.fromkeys(w for pattern, words in TOPICS if pattern.search(question) for w in words))
@@ -175,8 +207,9 @@ def _node(chunk: StoredChunk) -> TextNode:
 
 
 def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, names: list[str],
-                 intents: frozenset[str]) -> Passage | None:
-    """The best-answering sentence among the retrieved chunks, with the sentences that follow it."""
+                 intents: frozenset[str], must: Callable[[str], bool] | None = None) -> Passage | None:
+    """The best-answering sentence among the retrieved chunks, with the sentences that follow it;
+    only a sentence for which `must` holds, when it is given."""
     terms = question_terms(question, names)
     topics = topic_words(question)
     purpose = bool(_PURPOSE_ASKED.search(question))
@@ -195,14 +228,16 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
             if _is_heading(sentence):
                 inline = sum(1.5 for w in topics if w in sentence)
                 in_glossary = glossary and ("名词解释" in sentence or "名词解释" in chunk.section)
-            if "yes_no" in intents and key and not any(t in sentence or t.rstrip("费") in sentence for t in key):
+            if "yes_no" in intents and key and not names_item(sentence, key):
                 continue  # 有没有X is answered by a sentence about X (公务用车购置 of 公务用车购置费)
+            if must is not None and not must(sentence):
+                continue
             if "yes_no" in intents and _DEFINITION.search(sentence):
                 continue  # “公务用车购置及运行费指…” says what the item is, not whether there is any
-            if "who" in intents and topics and not any(w in sentence for w in topics):
+            if "who" in intents and not _PARTY.search(sentence):
                 continue  # an address, a phone number, a winning bidder is said in so many words, or not at all
-            hits = [t for t in terms if t in sentence]
             on_topic = [w for w in topics if w in sentence]
+            hits = [t for t in terms if t in sentence and not any(t in w and t != w for w in on_topic)]  # 工作 of 工作任务 once
             match = sum(min(len(t), 4) for t in hits) + 2.0 * len(on_topic) + max(in_section, inline)
             if "define" in intents and any(_defines(t, sentence) for t in terms if len(t) >= 3):
                 match += 4
@@ -214,7 +249,7 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
                 match += 3  # “花在什么地方” is answered by the sentence that says what it is 用于
             if chunk.kind == "table":
                 match *= 0.6  # prose says in words what a table row says in figures
-            if in_glossary:
+            if in_glossary or glossary and _GLOSSARY_ENTRY.match(sentence):
                 match *= 0.5  # the glossary defines words; it does not say what this unit does
             score = match + 1.0 / (1 + rank)  # the ranking breaks ties; it cannot make a sentence answer
             # one short common word (办公) is not enough: a topic, a longer word, or two words
@@ -284,13 +319,19 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
                 later.section == chunk.section or later.section.startswith(chunk.section + " › "))):
             break  # the section and the items under it (（一）…（二）…), not the next section
         # after “…的单位包括：” comes its list, even when the list is printed as a table
-        pool += [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
+        more = [s.strip() for s in _SENTENCE.split(body(later)) if s and s.strip()]
+        if more and more[0].strip("；;。：: ") == later.section.rsplit(" › ", 1)[-1].strip():
+            more = more[1:]  # the section's heading, repeated at the top of each chunk it was cut into
+        pool += more
     listed = _item_heads(pool) if heads else ""
     if listed:
         return listed
+    most = 6 if long else 1
+    if long and _enumeration(pool)[1]:
+        limit, most = LIST_CHARS, 40  # 主要职能包括：1.…2.…: the list is the answer, quoted to its end
     out, said = "", 0
     for sentence in pool:
-        if out and (len(out) + len(sentence) > limit or (said >= (6 if long else 1) and not out.endswith(("：", ":")))):
+        if out and (len(out) + len(sentence) > limit or (said >= most and not out.endswith(("：", ":")))):
             break
         # a heading does not answer (the sentences under it do); the items of a list are one answer
         said += not (_is_heading(sentence) or _ITEM.match(sentence))
@@ -300,23 +341,34 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
 
 def _item_heads(pool: list[str]) -> str:
     """An enumerated list as its items' first sentences: the lead line, then “（一）…；（二）…”, up to the
-    first heading after the list. Empty when the sentences hold fewer than three items.
-
-    Only items numbered like the first are the list's: a “六、其他相关情况说明” between them is the
-    section's heading, repeated where the section runs on to the next chunk."""
-    style = [_numbering(s) for s in pool]
-    items = [k for k, st in enumerate(style) if st]
-    if len(items) < 3 or items[0] > 2:
+    first heading after the list. Empty when the sentences hold no introduced list of three items."""
+    first, items = _enumeration(pool)
+    if not items:
         return ""
-    first = style[items[0]]
     out = "".join(s for s in pool[:items[0]] if not _is_heading(s))
-    for sentence, st in zip(pool[items[0]:], style[items[0]:]):
+    for sentence in pool[items[0]:]:
+        st = _numbering(sentence)
         if st == first:
             head = sentence.rstrip("。；;")
             out += head if not out or out.endswith(("：", ":")) else "；" + head
         elif not st and _is_heading(sentence) or len(out) > LIST_CHARS:
             break  # the next section (名词解释) or a list too long to quote whole
     return out + "。"
+
+
+def _enumeration(pool: list[str]) -> tuple[str, list[int]]:
+    """Where the sentences hold a list: its numbering style and the positions of its items.
+
+    A list is introduced (“设10个内设机构，包括：”) and has three items or more, numbered
+    the way most are: a “六、其他相关情况说明” among “（一）…（十）” is the section's heading,
+    and numbered headings of sections one after another are no list."""
+    style = [_numbering(s) for s in pool]
+    counted = Counter(st for st, s in dict.fromkeys(zip(style, pool)) if st).most_common(1)
+    first = counted[0][0] if counted and counted[0][1] >= 3 else ""
+    items = [k for k, st in enumerate(style) if first and st == first]
+    if not items or items[0] > 3 or not (items[0] and pool[items[0] - 1].endswith(("：", ":"))):
+        return "", []
+    return first, items
 
 
 def _numbering(sentence: str) -> str:

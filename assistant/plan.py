@@ -27,7 +27,7 @@ MAX_QUESTION = 300
 
 # What a clause asks to be done with the item, in the order the answerer tries them.
 OPERATIONS = (
-    "undisclosed",     # what no report publishes (one person's pay): refused, saying so
+    "undisclosed",     # what no report publishes (one person's pay, a price or fee): refused, saying so
     "passage",         # quote the report's words (describe, list, define, when, who, yes/no)
     "items",           # several items named (A和B): each looked up, summed or compared
     "premise",         # “为什么X大幅增加？”: the asserted direction checked before a reason is given
@@ -145,10 +145,14 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
     counter = counted.group(1) if counted else "人" if _PEOPLE.search(text) else \
         "辆" if _POSSESSED.search(text) and not re.search(r"买|购", text) else ""
     explain = bool(REASON.search(text))
-    if "personal" in intents:
+    # a count in 辆 is of the unit's vehicles, however the report words them (共有车辆0辆, 公务用车2辆)
+    vehicles = ["车辆"] if counter == "辆" else []
+    text += " 车辆" if vehicles and "车辆" not in text else ""
+    if intents & {"personal", "price"}:
         return Clause(text, tuple(item_terms(text, words)), (), intents, "undisclosed", direction, "", explain)
     if is_passage(text, intents):
-        return Clause(text, tuple(item_terms(text, words)), (), intents, "passage", direction, counter, explain)
+        return Clause(text, tuple(dict.fromkeys(item_terms(text, words) + vehicles)), (), intents, "passage", direction,
+                      counter, explain)
     gathered = _GATHERED.search(asked)
     if gathered and item_terms(gathered.group(1), []):
         # the examples are not looked up: the item they are examples of is (scope is already known)
@@ -159,6 +163,7 @@ def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Claus
     terms = item_terms(text, words)
     if not terms:
         text, terms = default_item(text)
+    terms = list(dict.fromkeys(terms + vehicles))
     if len(parts) > 1 and intents & {"sum", "compare", "each"}:
         operation = "items"
     elif "premise" in intents:

@@ -11,9 +11,9 @@ import re
 
 from . import refusals
 from .compose import COUNTERS, Draft, best_docs, pick, table_named, who, who_en
-from .corpus import Corpus
+from .corpus import Corpus, StoredFact
 from .figures import lookup
-from .passages import NEGATION, PassageRetriever, best_passage, key_terms, question_terms
+from .passages import NEGATION, Passage, PassageRetriever, best_passage, key_terms, names_item, question_terms, says_none
 from .plan import Clause
 from .retrieve import Retriever
 from .scope import Scope
@@ -26,7 +26,7 @@ CANDIDATES = 16  # chunks whose sentences are weighed: the answering sentence is
 def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
            corpus: Corpus) -> None:
     query, intents = clause.text, clause.intents
-    if "yes_no" in intents and _yes_no_by_figure(draft, clause, scope, words, retriever, corpus):
+    if "yes_no" in intents and _yes_no(draft, clause, scope, words, retriever, corpus):
         return
     if "list" in intents and list_rows(draft, query, scope, corpus):
         return
@@ -51,9 +51,44 @@ def answer(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriev
               f"“{found.text}” [{n}]")
 
 
-def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
-                      corpus: Corpus) -> bool:
-    """有没有…, settled by the figure for the item where the reports hold one."""
+def _yes_no(draft: Draft, clause: Clause, scope: Scope, words: list[str], retriever: Retriever,
+            corpus: Corpus) -> bool:
+    """有没有…, settled by the figure for the item (有 when it is not 0) and by the report's words that
+    there is none (“本单位无政府性基金预算收支”); both are shown, and where they disagree, the answer says so
+    — real reports print a 三公 table with figures beside a note that the unit has none."""
+    fact = _item_figure(clause, scope, retriever, corpus)
+    none = _none_said(clause, scope, words, retriever, corpus)
+    if fact is None and none is None:
+        return False
+    if fact is not None:
+        money = dimension(fact.uom) == "money"
+        draft.say("有。" if fact.value else "没有（金额为0）。" if money else "没有。",
+                  "Yes." if fact.value else "No (the amount is 0)." if money else "No.")
+        lookup(draft, fact, clause.text, corpus)
+    if none is not None:
+        n = draft.cite_sentence(none.doc, none.text, none.page, none.section)
+        if fact is None:
+            draft.say(f"没有。{who(none.doc)}写道：“{none.text}”[{n}]", f"No. {who_en(none.doc)} states: “{none.text}” [{n}]")
+        elif fact.value:
+            draft.say(f"但报告另一处写道：“{none.text}”[{n}]，与上面的数字不一致，请以原表为准核对。",
+                      f"But the report also states: “{none.text}” [{n}], which disagrees with the figure above.")
+        else:
+            draft.say(f"报告写道：“{none.text}”[{n}]", f"The report states: “{none.text}” [{n}]")
+    return True
+
+
+def _none_said(clause: Clause, scope: Scope, words: list[str], retriever: Retriever, corpus: Corpus) -> Passage | None:
+    """The report's sentence that there is none of the item (“本单位无当年政府性基金预算收支，并已公开空表”)."""
+    key = key_terms(question_terms(clause.text, words))
+    if not key or clause.counter:
+        return None
+    nodes = PassageRetriever(retriever, {d.doc_id for d in scope.docs}, clause.intents,
+                             k=CANDIDATES).retrieve(clause.text)
+    return best_passage(nodes, corpus, clause.text, words, clause.intents, must=lambda s: says_none(s, key))
+
+
+def _item_figure(clause: Clause, scope: Scope, retriever: Retriever, corpus: Corpus) -> StoredFact | None:
+    """The figure for the item of a 有没有… question, where the reports hold one (a count, for 有没有车辆)."""
     terms = list(clause.items)
     per_doc = pick(retriever, clause.text, scope, terms) if terms else {}
     if clause.counter:  # “有没有车辆” is answered by the count the unit holds
@@ -61,25 +96,16 @@ def _yes_no_by_figure(draft: Draft, clause: Clause, scope: Scope, words: list[st
                    if kept}
     docs = best_docs(per_doc, limit=1)
     fact = per_doc[docs[0]][0][0] if docs else None
-    named = terms if clause.counter else key_terms(terms)  # a count is of what the question names, in any words
+    # a count is of what the question names, in any words; a count in 辆 is of vehicles, whatever it calls them
+    named = terms + ["车"] if clause.counter == "辆" else terms if clause.counter else key_terms(terms)
     if fact is not None and not fact.table and dimension(fact.uom) != "money" and fact.span:
         # “9个机关行政处室及0个下属单位”: the count of the thing asked is the one printed before its name
         counts = [f for f in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
                   if f.span and _named_after(f.source, f.span[1], named)]
         fact = counts[0] if counts else fact
-    if fact is None or fact.value is None or fact.uom == "%" or not any(t in fact.text for t in named):
-        return False
-    money = dimension(fact.uom) == "money"
-    draft.say("有。" if fact.value else "没有（金额为0）。" if money else "没有。",
-              "Yes." if fact.value else "No (the amount is 0)." if money else "No.")
-    lookup(draft, fact, clause.text, corpus)
-    if not fact.value:  # and the report's own words that there is none, where it says so
-        nodes = PassageRetriever(retriever, {fact.doc.doc_id}, clause.intents).retrieve(clause.text)
-        found = best_passage(nodes, corpus, clause.text, words, clause.intents)
-        if found is not None and NEGATION.search(found.text):
-            n = draft.cite_sentence(found.doc, found.text, found.page, found.section)
-            draft.say(f"报告写道：“{found.text}”[{n}]", f"The report states: “{found.text}” [{n}]")
-    return True
+    if fact is None or fact.value is None or fact.uom == "%" or not names_item(fact.text, named):
+        return None
+    return fact
 
 
 def _named_after(text: str, end: int, terms: list[str]) -> bool:

@@ -21,7 +21,7 @@ REASONS = {
     "no_unit": "the corpus holds no report from the unit named",
     "no_report": "the corpus holds no report for the units, years or kind asked",
     "no_table": "the reports in scope do not publish the table named",
-    "undisclosed": "the reports publish no such figure (one person's pay)",
+    "undisclosed": "the reports publish no such figure (one person's pay, a price, a fee)",
     "no_item": "no figure or passage in scope is about the item asked",
     "no_prior": "the report states no change from which the year before could be backed out",
     "not_about": "the figures found are about another item than the one asked",
@@ -59,8 +59,14 @@ def scope(draft: Draft, asked: Scope, corpus: Corpus, reason: str = "", code: st
 _TABLE_MENTION = re.compile(r"([\u4e00-\u9fff“”]{4,30}?(?:决算表|预算表|总表|明细表))")
 
 
-def undisclosed(draft: Draft, asked: Scope) -> None:
+def undisclosed(draft: Draft, asked: Scope, price: bool = False) -> None:
     where = "、".join(who(d) for d in asked.docs[:3]) or "语料中的报告"
+    if price:
+        draft.refuse("undisclosed", f"{where}不公布价格、收费标准或单价：部门预算和决算只公布各项收支的合计数，"
+                                    f"无法回答一件东西或一项收费多少钱。可以问相应的支出或收入合计。",
+                     f"{where} publish no prices, fees or unit costs: budgets and final accounts give only totals "
+                     f"of income and spending. Ask for the total instead.")
+        return
     draft.refuse("undisclosed", f"{where}不公开个人的工资收入：部门预算和决算只公布单位的工资福利支出、人员经费等合计数，"
                                 f"无法回答某位领导或职工本人的工资。可以问单位的“工资福利支出”或“人员经费”。",
                  f"{where} do not publish any individual's pay: budgets and final accounts give only the unit's "

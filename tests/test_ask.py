@@ -170,6 +170,8 @@ def test_cli_verify_claims_file(corpus_store):
     ("普陀区财政局2024年决算的名词解释里，机关运行经费是怎么定义的？", ["参照公务员法", "日常公用经费"], 25),
     ("普陀区司法局2026年单位预算里列了哪些内设机构？", ["社区矫正科", "行政复议科"], 4),
     ("普陀区社会福利院的主要职能是什么？", ["社会孤老"], 3),
+    # not the glossary's “完成日常工作任务”: the section on what the unit does
+    ("普陀区社会福利院主要负责哪些工作？", ["日常管理、运营维护"], 3),
     # a list is quoted whole by its items' heads (all ten, first to last), in English too
     ("What internal divisions does the Putuo District People's Government Office list in its 2025 unit budget?",
      ["设10个内设机构", "（一）秘书科", "（十）区域合作科"], 4),

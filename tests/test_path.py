@@ -180,3 +180,29 @@ def test_a_wrong_figure_from_the_new_resolvers_is_caught_like_any_other(corpus):
             draft.say(f"{who(fact.doc)}中，{describe(fact)}为{shown}[{n}]。", "")
             answer = reviewed("上海市财政局2025年？", draft)
             assert answer.refused != kept, (shown, answer.text)
+
+
+def test_yes_no_weighs_the_figure_and_the_words_that_there_is_none(assistant):
+    """有没有… is settled by the report's words that there is none, and by the figure where there is one;
+    where the two disagree (a 三公 table with figures over a note that the table is empty), both are shown."""
+    none = assistant.ask("中共上海市普陀区委社会工作部2024年有没有政府性基金预算财政拨款支出？")
+    assert none.text.startswith("没有") and "无政府性基金预算财政拨款收入和支出" in none.text, none.text
+    both = assistant.ask("万里街道2024年有没有三公经费预算？")
+    assert both.text.startswith("有") and "不一致" in both.text and "本表为空表" in both.text, both.text
+    assert any(f.value == Decimal("47.91") and f.status == "sourced" for f in both.figures)
+
+
+def test_official_cars_are_counted_however_the_report_words_them(assistant):
+    """“有没有公务车” is answered by the vehicles held (共有车辆0辆), not by what running them costs."""
+    answer = assistant.ask("上海市财政局有没有公务车？")
+    assert answer.text.startswith("没有"), answer.text
+    assert any(f.unit == "辆" and f.value == 0 and f.status == "sourced" for f in answer.figures)
+
+
+@pytest.mark.parametrize("question, code", [
+    ("普陀区社会福利院每张床位每月收费标准是多少？", "undisclosed"),  # a fee: budgets publish totals
+    ("普陀区财政局2025年信息化项目由哪家公司中标？", "no_item"),  # no sentence names a winning bidder
+])
+def test_what_no_report_publishes_is_refused_not_answered_with_a_nearby_figure(assistant, question, code):
+    answer = assistant.ask(question)
+    assert answer.refused and answer.refusal == code, answer.text
