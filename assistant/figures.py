@@ -143,11 +143,11 @@ def premise(draft: Draft, direction: str, query: str, fact: StoredFact, corpus: 
     base = fact if fact.measure not in CHANGE else companion(corpus, fact, ("决算数", "预算数", "金额"))
     n = draft.cite(base or fact)
     shown = base or fact
-    if shown.value == 0:
+    if shown.value == 0 and asks_up:  # nothing cannot have grown; it may well have fallen to nothing
         draft.say(f"这个问题的前提不成立：{who(shown.doc)}中，{describe(shown)}为{fmt(shown)}[{n}]，并没有"
-                  f"{'增加' if asks_up else '减少'}。",
+                  f"增加。",
                   f"The premise does not hold: in {who_en(shown.doc)}, {describe(shown)} is {fmt(shown)} [{n}]; "
-                  f"it did not {'increase' if asks_up else 'decrease'}.")
+                  f"it did not increase.")
         return
     if change is not None and change.value is not None:
         m = draft.cite(change)
