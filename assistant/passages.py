@@ -16,6 +16,7 @@ followed by the sentences after it in the same section, as the report gives them
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
     (r"中标|供应商|采购", ("采购", "中标")),
     (r"资产|车辆|房屋", ("资产",)),
     (r"地址|在哪儿|在哪里办公|位于|联系电话|电话", ("地址", "电话", "联系")),
+    (r"建在哪|在哪里建|选址|什么位置|哪个位置|建设地点", ("位于", "选址", "地点", "东至")),
+    (r"建成后|投入使用后", ("建成后", "作为")),
 ))
 NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置|编制)|不(涉及|编制|安排|购置)|空表|本表无数据")
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
@@ -52,6 +55,8 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
+# “政府采购情况是怎么说明的”: the section the question names, as the report gives it, from its start
+_WHOLE_SECTION = re.compile(r"怎么说明|如何说明|说明了什么|怎么写的|是怎么说的|怎么介绍|情况如何|介绍一下")
 _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")
 # what a sentence that names a party says (中标单位为某某有限公司, 地址：…, 联系电话…)
 _PARTY = re.compile(r"中标|成交|供应商|承接|承建|承办|联系人|电话|地址|位于|公司|事务所")
@@ -167,9 +172,14 @@ _HEADS = re.compile(r"经费|支出|收入|预算|决算|资金|费用|安排|�
 def names_item(text: str, key: list[str]) -> bool:
     """The text names the yes/no question's item: a key word, or its core without the heads around it —
     “政府性基金拨款支出” names 政府性基金预算拨款, “公务用车购置” names 公务用车购置费."""
-    text = re.sub(r"[“”\"‘’]", "", text)  # “三公”经费 is 三公经费
+    text = _bare(text)  # “三公”经费 is 三公经费, （境） is (境)
+    key = [_bare(t) for t in key]
     return any(t in text or t.rstrip("费") in text or len(core := _HEADS.sub("", t.replace("拨款", ""))) >= 3
                and core in text for t in key)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[“”\"‘’]", "", unicodedata.normalize("NFKC", text))
 
 
 def says_none(sentence: str, key: list[str]) -> bool:
@@ -177,8 +187,8 @@ def says_none(sentence: str, key: list[str]) -> bool:
     name (“本单位无当年政府性基金预算收支”), or its table printed empty (“…支出表为空表”).
 
     Stricter than `NEGATION`, which a sentence about anything (“与上年相比无变化”) may contain."""
-    sentence = re.sub(r"[“”\"‘’]", "", sentence)
-    for t in key:
+    sentence = _bare(sentence)
+    for t in map(_bare, key):
         for name in dict.fromkeys([t, t.rstrip("费"), _HEADS.sub("", t.replace("拨款", ""))]):
             if len(name) < 2 or name not in sentence:
                 continue
@@ -263,7 +273,8 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
     long = bool(intents & {"list", "describe"}) or not intents & {"define", "when", "who", "yes_no"}
     heading = chunk.section.rsplit(" › ", 1)[-1]
     repeated = sentences[i].strip("；;。：: ") == heading.strip()  # the heading a continued chunk repeats
-    if repeated or (long and any(w in heading for w in topics) and not any(w in sentences[i] for w in topics)):
+    whole = bool(_WHOLE_SECTION.search(question)) and any(t in heading for t in terms)
+    if repeated or whole or (long and any(w in heading for w in topics) and not any(w in sentences[i] for w in topics)):
         # a section titled for what is asked (主要职能) is quoted from its start, not from its best line
         siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
         k = siblings.index(chunk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import refusals
-from .compose import COUNTERS, Draft, best_docs, pick, table_named, who, who_en
+from .compose import COUNTERS, Draft, best_docs, item_name, pick, table_named, who, who_en
 from .corpus import Corpus, StoredFact
 from .figures import lookup
 from .passages import NEGATION, Passage, PassageRetriever, best_passage, key_terms, names_item, question_terms, says_none
@@ -65,6 +65,10 @@ def _yes_no(draft: Draft, clause: Clause, scope: Scope, words: list[str], retrie
         draft.say("有。" if fact.value else "没有（金额为0）。" if money else "没有。",
                   "Yes." if fact.value else "No (the amount is 0)." if money else "No.")
         lookup(draft, fact, clause.text, corpus)
+        said = _in_words(fact, corpus) if fact.table and fact.value else None
+        if said is not None:  # 有, then the sentence that says so
+            n = draft.cite(said)
+            draft.say(f"报告写道：“{said.source}”[{n}]", f"The report states: “{said.source}” [{n}]")
     if none is not None:
         n = draft.cite_sentence(none.doc, none.text, none.page, none.section)
         if fact is None:
@@ -75,6 +79,20 @@ def _yes_no(draft: Draft, clause: Clause, scope: Scope, words: list[str], retrie
         else:
             draft.say(f"报告写道：“{none.text}”[{n}]", f"The report states: “{none.text}” [{n}]")
     return True
+
+
+def _in_words(fact: StoredFact, corpus: Corpus) -> StoredFact | None:
+    """The report's sentence that states a table cell's amount for the same item (“因公出国(境)费839万元”)."""
+    from .verify import to_base
+
+    # the item is the row's, or the column's where the row is only the table's 合计 (the one-line 三公 table)
+    name = item_name(fact.label)
+    names = [name] if name not in ("合计", "总计", "小计") else [fact.column.rsplit(" › ", 1)[-1]]
+    for other in corpus.facts_by_doc[fact.doc.doc_id]:
+        if not other.table and other.value and other.uom and dimension(other.uom) == dimension(fact.uom) \
+                and to_base(other.value, other.uom) == to_base(fact.value, fact.uom) and names_item(other.source, names):
+            return other
+    return None
 
 
 def _none_said(clause: Clause, scope: Scope, words: list[str], retriever: Retriever, corpus: Corpus) -> Passage | None:

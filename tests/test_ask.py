@@ -172,6 +172,9 @@ def test_cli_verify_claims_file(corpus_store):
     ("普陀区社会福利院的主要职能是什么？", ["社会孤老"], 3),
     # not the glossary's “完成日常工作任务”: the section on what the unit does
     ("普陀区社会福利院主要负责哪些工作？", ["日常管理、运营维护"], 3),
+    # a section asked for as a whole is quoted from its start; a place is said by 位于
+    ("普陀区规划和自然资源局2024年的政府采购情况是怎么说明的？", ["货物采购金额", "工程采购金额"], 27),
+    ("万里街道2024年部门预算里的社区公共服务中心新建工程建在哪里？", ["真金路与交通路"], 33),
     # a list is quoted whole by its items' heads (all ten, first to last), in English too
     ("What internal divisions does the Putuo District People's Government Office list in its 2025 unit budget?",
      ["设10个内设机构", "（一）秘书科", "（十）区域合作科"], 4),

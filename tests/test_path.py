@@ -190,6 +190,8 @@ def test_yes_no_weighs_the_figure_and_the_words_that_there_is_none(assistant):
     both = assistant.ask("万里街道2024年有没有三公经费预算？")
     assert both.text.startswith("有") and "不一致" in both.text and "本表为空表" in both.text, both.text
     assert any(f.value == Decimal("47.91") and f.status == "sourced" for f in both.figures)
+    yes = assistant.ask("普陀区政府办公室2025年部门预算有没有安排因公出国（境）费？")  # 有, then the sentence
+    assert yes.text.startswith("有") and "（一）因公出国（境）费839万元" in yes.text, yes.text
 
 
 def test_official_cars_are_counted_however_the_report_words_them(assistant):
