@@ -250,7 +250,8 @@ def _split_row(cells: list[str]) -> tuple[str, str, list[int]]:
     while i < len(cells) and not cells[i]:
         i += 1
     while i < len(cells) and (_CODE.match(cells[i]) or (code_parts and _CODE_PART.match(cells[i]))):
-        code_parts.append(cells[i])
+        if not (len(cells[i]) >= 3 and cells[i] == "".join(code_parts)):
+            code_parts.append(cells[i])  # (a merged code cell spread over 类 | 款 | 项 repeats the whole code)
         i += 1
     labels: list[str] = []
     while i < len(cells) and parse_number(cells[i])[0] is None and not UNREADABLE.match(cells[i]):
