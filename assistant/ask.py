@@ -206,8 +206,8 @@ class Assistant:
         if all(MEASURE_WORDS.fullmatch(t) for t in whole_terms) and any("预算" in t for t in whole_terms):
             # “行政运行的决算数占年初预算的百分之几” is the item's own budget: an execution rate
             return compute.execution_rate(draft, [part_facts], tuple(part_terms))
-        whole = compute.amount_of(whole_facts, whole=tuple(whole_terms))
-        part = compute.amount_of(part_facts, beside=whole)
+        whole = compute.amount_of(whole_facts, whole=tuple(whole_terms), named=_bare_name(parts[1], words))
+        part = compute.amount_of(part_facts, beside=whole, named=_bare_name(parts[0], words))
         return whole is not None and part is not None and compute.share(draft, part, whole)
 
 
@@ -221,6 +221,13 @@ def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str],
     if _AMOUNT_ASKED.search(clause.text):
         return docs, [per_doc[d][0][0] for d in docs]
     return None
+
+
+def _bare_name(part: str, words: list[str]) -> str:
+    """A share's part or whole as the question words it, without the unit, the year or quotes."""
+    for word in sorted(words, key=len, reverse=True):
+        part = part.replace(word, "")
+    return re.sub(r"20\d{2}年?度?|[“”\"]", "", part)
 
 
 def _ms(started: float) -> float:

@@ -35,6 +35,9 @@ COUNTERS = {"辆": ("辆",), "人次": ("人次", "人"), "批次": ("批次", "
              "名": ("人", "名"), "台": ("台", "套"), "套": ("台", "套")}
 
 _TOTAL = re.compile(r"合计|总计|总额|小计")
+# a column of where the money comes from or of which year (总计, 财政拨款 › 一般公共预算, 2026年预算数), not of an item
+_SOURCE_COLUMN = re.compile(r"总计|合计|小计|金额|预算数?|决算数?|财政拨款|财政专户|拨款|一般公共|政府性基金|国有资本经营|"
+                            r"其他资金|单位资金|本年|年初|全年|调整后?|\d{4}年?|[数年度›\s（）()]")
 # “少了三成多”, “增加了一半”: how much, in words, not what
 _PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|[一二三四五六七八九十]分之[一二三四五六七八九十]")
 # An item named by its head alone (“收入增加了多少”) is the whole, not a part named with a qualifier
@@ -314,6 +317,11 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
                 and any(t in fact.column for t in terms):
             # the item is a column (人员经费 of a 基本支出表): asked for as a whole, it is the total row's cell
             exact *= 2.0 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.7
+        elif fact.table and terms and not any(t in " ".join([*fact.path, fact.label, fact.section, fact.column])
+                                              for t in terms) and all(t in fact.table for t in terms) \
+                and not _SOURCE_COLUMN.sub("", fact.column):
+            # the item is the table's subject (基本支出预算表, rows by unit): asked as a whole, it is the total row
+            exact *= 2.5 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.5
         if terms and set(terms) <= _HEADS and not CHANGE_WORDS.search(query):
             leaf = fact.column.rsplit(" › ", 1)[-1]
             part = _QUALIFIED.search(label) or _QUALIFIED.search(leaf)
@@ -324,6 +332,9 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 3.0  # a name the question quotes (“知创大厦…建设费用”) is the row it asks for
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
+        if fact.table and not any(t in fact.label for t in terms) and \
+                any(n in fact.label for n in short_names(fact.doc.unit) + [fact.doc.unit] if len(n) >= 3):
+            exact *= 0.4  # a row of a table of units (某局（本级）) is the unit's every item, not the one asked
         if fact.table and fact.section and any(len(t) >= 3 and t in fact.section for t in terms):
             exact *= 2.0  # the 绩效自评表 of the project the question names
         if REASON.search(query) and not fact.table:

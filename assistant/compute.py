@@ -30,12 +30,16 @@ def prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus) -> bool:
         draft.derive(prior)
         n, m = draft.cite(base), draft.cite(change)
         year = (base.doc.year or 0) - 1
+        # the rate the same sentence states with the change (“减少12927.19万元，下降29.58%”)
+        rate = next((o for o in corpus.facts_by_source.get((change.doc.doc_id, change.source), [])
+                     if o.uom == "%" and o.value and o.measure in CHANGE), None)
+        stated = f"，{'增长' if up else '下降'}{fmt(rate)}[{m}]" if rate is not None else ""
         draft.say(f"语料中没有{year}年的报告；按{who(base.doc)}推算，{year}年{subject(base)}为"
                   f"{money(prior.value, base.uom)}（{prior.formula}：{base.doc.year}年{fmt(base)}[{n}]，"
-                  f"比上年{change.measure}{fmt(change)}[{m}]）。",
+                  f"比上年{change.measure}{fmt(change)}[{m}]{stated}）。",
                   f"There is no {year} report; from {who_en(base.doc)}, {year}'s {subject(base)} was "
                   f"{money(prior.value, base.uom)} ({prior.formula}: {fmt(base)} in {base.doc.year} [{n}], "
-                  f"{'up' if up else 'down'} {fmt(change)} on the year before [{m}]).", answers=(base,))
+                  f"{'up' if up else 'down'} {fmt(change)} on the year before [{m}]{stated}).", answers=(base,))
         return True
     return False
 
@@ -121,10 +125,11 @@ def share_parts(query: str) -> tuple[str, str] | None:
 
 
 def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None,
-              whole: tuple[str, ...] = ()) -> StoredFact | None:
+              whole: tuple[str, ...] = (), named: str = "") -> StoredFact | None:
     """The best-ranked amount that is a level (not a change, not a 决算's budget column).
 
-    A whole (named by the words `whole`) is its table's total row when the best row is
+    A row whose name the question gives in full (`named`) comes first. A whole (named by the words `whole`) is its
+    table's total row when the best row is
     not named so (the row of one unit in a table of units); a part is taken from the table of its whole where that
     table prints the same item, so that a share is of figures printed alike (both in 元).
     """
@@ -132,21 +137,32 @@ def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None,
               and not (f.doc.kind == "决算" and "预算" in f.measure + f.column)]
     if not levels:
         return None
-    top = levels[0]
+    # a row the question names in full (“一般公共预算拨款支出中…”) is meant, however the rest rank
+    asked = _plain(named)
+    said = [f for f in levels if (name := _plain(item_name(f.label))) and name in asked
+            and len(name) >= max(4, 0.6 * len(asked))]  # 基本支出 is not all of 财政拨款基本支出
+    top = max(said, key=lambda f: len(item_name(f.label))) if said else levels[0]
     if whole and top.table and not any(t in top.label for t in whole):
         total = next((f for f in levels if f.table == top.table and f.column == top.column
                       and re.fullmatch(r"(支出|收入)?(合计|总计)", f.label.replace(" ", ""))), None)
         return total or top
     if beside is not None and beside.table and top.table != beside.table:
         name = item_name(top.label)
-        return next((f for f in levels if f.table == beside.table and name and name in f.label), top)
+        alike = [f for f in levels if f.table == beside.table and f.label != beside.label]
+        # the same item in the whole's table, else the best of the part's rows that table prints
+        return next((f for f in alike if name and name in f.label), top if said or not alike else alike[0])
     return top
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[“”\"的\s]", "", name)
 
 
 def share(draft: Draft, part: StoredFact, whole: StoredFact) -> bool:
     """A ÷ B from the same report, when the report does not state the share itself."""
-    if part is whole:
-        return False
+    if part is whole or (part.value is not None and whole.value is not None and part.uom == whole.uom
+                         and abs(part.value) > abs(whole.value)):
+        return False  # a part larger than its whole is a wrong pair, not a share
     ratio = derive("share", part, whole)
     if ratio is None:
         return False

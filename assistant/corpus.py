@@ -31,6 +31,7 @@ class Document:
     region: str
     pages: int
     tables: frozenset[str] = frozenset()
+    untitled_tables: bool = False  # some table printed without a title the reader could find
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ class Corpus:
             for table in ("facts", "chunks"):
                 for doc_id, title in db.execute(f"SELECT DISTINCT doc_id, table_title FROM {table} WHERE table_title != ''"):
                     titles.setdefault(doc_id, set()).add(title)
-            documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ()))) for r in rows}
+            untitled = {d for (d,) in db.execute("SELECT DISTINCT doc_id FROM chunks WHERE kind = 'table' AND table_title = ''")}
+            documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ())), untitled_tables=r[0] in untitled)
+                         for r in rows}
             facts = [StoredFact(r[0], documents[r[1]], r[2], tuple(json.loads(r[3])), r[4],
                                 None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
                                 r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15]))

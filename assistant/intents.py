@@ -32,7 +32,7 @@ INTENTS: tuple[Intent, ...] = (
                         r".{0,8}(工资|收入|薪|待遇|奖金|补贴)"
                         r"|每(个|位|名)[\u4e00-\u9fff]{1,8}?(员|人|师|生|工).{0,6}(发|拿|领|挣|工资|补贴|报酬)",
             needs="nothing: the reports publish no individual's pay, so it is refused as undisclosed"),
-    _intent("price", r"学费|收费标准|票价|单价(是|为)?多少|价格(是|为)?多少|(每|一)(台|件|套|张|份|辆)[^，。？?]{0,6}(多少钱|价格|单价)|"
+    _intent("price", r"学费|收费标准|票价|单价(是|为)?多少|价格(是|为)?多少|每(台|件|套|张|份|辆)[^，。？?,]{0,6}(多少钱|价格|单价)|"
                      r"多少钱一(台|件|套|张|个|辆)",
             needs="nothing: budgets publish totals, not prices, fees or a unit cost, so it is refused as undisclosed"),
     _intent("premise", r"(为什么|为何|为啥|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
@@ -58,7 +58,7 @@ INTENTS: tuple[Intent, ...] = (
     _intent("define", r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|怎么定义|是什么$|是什么？|是什么\?",
             passage=True, needs="the report's own definition of a term"),
     _intent("when", r"什么时候|何时|哪天|几月|日期|公开时间|发布时间", passage=True, needs="a sentence with the date"),
-    _intent("who", r"由谁|谁中标|中标单位|中标(的|方|公司|企业)|哪(家|个)(公司|企业|单位)?.{0,8}(中标|承接|承建|承办)|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
+    _intent("who", r"由谁|谁中标|中标单位|中标(的|方|公司|企业)|(施工|承建|设计|监理|中标)单位是|哪家公司|哪个公司|哪(家|个)(公司|企业|单位)?.{0,8}(中标|承接|承建|承办)|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
             needs="a sentence naming the party"),
     _intent("yes_no", r"有没有|有无|是否有|是否存在|是否安排|是否发生|有.{0,16}吗|安排.{0,16}了吗|要.{0,12}吗|(打算|准备|计划).{0,12}吗", passage=True,
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),

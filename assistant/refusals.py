@@ -11,6 +11,7 @@ import re
 
 from .compose import Draft, who
 from .corpus import Corpus, StoredChunk
+from .names import longest_first, short_names
 from .plan import MAX_QUESTION
 from .scope import Scope
 
@@ -76,12 +77,21 @@ def undisclosed(draft: Draft, asked: Scope, price: bool = False) -> None:
 def missing_table(query: str, asked: Scope) -> str:
     """A table the question names that none of the reports in scope publishes."""
     m = _TABLE_MENTION.search(query)
-    if not m:
-        return ""
+    if not m or any(d.untitled_tables for d in asked.docs):
+        return ""  # a table printed without a title may well be the one named
     name = re.sub(r"^(.*?20\d{2})?年?度?", "", m.group(1))
-    held = {t for d in asked.docs for t in d.tables}
-    core = name.replace("“", "").replace("”", "")
-    return "" if any(core in t.replace("“", "").replace("”", "") or t in core for t in held) else name
+    held = {_table_core(t, asked.units) for d in asked.docs for t in d.tables}
+    core = _table_core(name, asked.units)
+    return "" if any(core in t or t in core for t in held if t) else name
+
+
+def _table_core(title: str, units: list[str]) -> str:
+    """A table's name as compared with the one a question gives: without its year, the unit's name, and the
+    words people add or leave out (《省委办公厅财政拨款基本支出预算表》, 《部门预算收入预算总表》 for 部门收入预算总表)."""
+    title = re.sub(r"[“”\"]", "", title)
+    for name in longest_first([n for u in units for n in short_names(u)] + list(units)):
+        title = title.replace(name, "")
+    return re.sub(r"^.*?20\d{2}年?度?|部门|单位|本级|预算|决算", "", title)
 
 
 def table(draft: Draft, name: str, asked: Scope) -> None:

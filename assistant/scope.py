@@ -62,6 +62,9 @@ ENGLISH = [
     (r"fiscal appropriations?|government appropriations?", "财政拨款"),
     (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
     (r"salar(y|ies)|wages?", "工资福利支出"), (r"housing provident fund", "住房公积金"),
+    (r"performance (targets?|goals?|objectives?)", "绩效目标"), (r"performance (self-)?(evaluations?|assessments?)", "绩效自评"),
+    (r"fixed assets?", "固定资产"), (r"vehicles? (held|owned)|(own|hold|have) .{0,20}vehicles?", "车辆 辆"),
+    (r"(case )?trials?|adjudication", "审判"), (r"procurement", "采购"), (r"projects?", "项目"),
     (r"budget completion|completion rate|percent(age)? of (the )?budget", "完成预算"),
     # a department's report covers its subordinate units; a unit's covers the unit alone
     (r"department(al)? budgets?", "部门预算"), (r"unit budgets?", "单位预算"),
@@ -186,10 +189,12 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
     scope.years = sorted(asked | {y for y in compared if y in held_years and asked})
     # 上年结转结余 is a row of this year's report, not the year before
     scope.prior_year = bool(re.search(r"(?<![较比与同和跟])(去年|上年|上一年|前一年)(?!结转|结余)", question))
-    if "决算" in question:
+    # a name the question quotes (“预决算信息公开评估”) is an item's, not the kind of report asked for
+    unquoted = re.sub(r"“[^”]*”|\"[^\"]*\"", " ", question)
+    if "决算" in unquoted:
         scope.kind = "决算"
-    elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", question) \
-            and not re.search(r"完成|执行|决算|年初预算|全年预算|调整后预算", question):
+    elif re.search(r"部门预算|单位预算|预算安排|年度预算|年预算|预算报告|预算公开|预算是多少|预算多少|预算为", unquoted) \
+            and not re.search(r"完成|执行|决算|年初预算|全年预算|调整后预算", unquoted):
         scope.kind = "预算"
     scope.report_scope = "部门" if re.search(r"部门(预算|决算)", question) else \
         "单位" if re.search(r"单位(预算|决算)", question) else ""

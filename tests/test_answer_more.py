@@ -1,7 +1,8 @@
 """Answers on reports of other provinces (../shared/corpus/more), ingested as a user would upload them.
 
 These are layouts the bundled corpus does not have: a 上海 college's 单位预算, a 西安 report whose totals
-table prints four blocks side by side, a 上海 bureau's 单位预算 that words its cars as 共有车辆.
+table prints four blocks side by side, a 上海 bureau's 单位预算 that words its cars as 共有车辆, a 广州 bureau
+whose 基本支出 table has a row per unit.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from .corpus import MORE
 
 pytestmark = pytest.mark.skipif(not MORE.exists(), reason="../shared/corpus/more is not beside this checkout")
 
-FILES = ["上海交通职业技术学院2026年度单位预算.pdf", "西安市行政审批服务局2025年度部门预算.pdf", "上海市审计局2026年度单位预算.pdf"]
+FILES = ["上海交通职业技术学院2026年度单位预算.pdf", "西安市行政审批服务局2025年度部门预算.pdf", "上海市审计局2026年度单位预算.pdf",
+         "广州市统计局2026年度部门预算.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +46,9 @@ def test_the_words_that_there_is_none_settle_a_yes_no(assistant):
 def test_cars_held_are_counted_under_any_name(assistant):
     answer = assistant.ask("上海市审计局有没有公务车？")
     assert answer.text.startswith("没有") and "共有车辆0辆" in answer.text, answer.text
+
+
+def test_the_part_of_a_share_is_the_total_of_the_table_named_for_it(assistant):
+    """基本支出 is the subject of 部门预算基本支出预算表 (a row per unit): its 合计 row, not one unit's row."""
+    answer = assistant.ask("广州市统计局2026年的基本支出占本年支出合计的比例是多少？")
+    assert "8401.67" in answer.text and "88.59%" in answer.text, answer.text

@@ -208,3 +208,18 @@ def test_official_cars_are_counted_however_the_report_words_them(assistant):
 def test_what_no_report_publishes_is_refused_not_answered_with_a_nearby_figure(assistant, question, code):
     answer = assistant.ask(question)
     assert answer.refused and answer.refusal == code, answer.text
+
+
+@pytest.mark.parametrize("question, shown", [
+    # a quoted item's 决算 (“预决算信息公开评估”) does not make the question one about a 决算
+    ("普陀区财政局2025年项目经费里的“预决算信息公开评估”具体做什么?", "形成评估报告"),
+    # a table named with a word more than its title (部门预算收入预算总表 for 部门收入预算总表) is still found
+    ("上海市普陀区商务委员会2025年部门预算收入预算总表中,“其他支持中小企业发展和管理支出”(2150899)是多少?", "293810000"),
+    # “买了一辆公务车花了多少钱” asks what the purchase cost, not a price
+    ("省农民工服务中心2022年买了一辆公务车,花了多少钱?", "23.90"),
+    ("In the 2025 departmental budget of the Putuo District Commission of Commerce, how many projects reported "
+     "performance targets?", "25个"),
+])
+def test_wordings_of_batch_eleven_reach_the_figure(assistant, question, shown):
+    answer = assistant.ask(question)
+    assert not answer.refused and shown in answer.text, answer.text
