@@ -110,7 +110,7 @@ def execution_rate(draft: Draft, ranked: list[list[StoredFact]], terms: tuple[st
 
 
 # “A占B的比重”, and “B里，A占多大比例” where the whole is named first
-_SHARE = re.compile(r"([^，。？?]{2,30}?)[，,]?占(?!比)([^，。？?]{2,30}?)的?(比重|比例|百分之|多少|比)")
+_SHARE = re.compile(r"([^，,。？?]{2,30}?)[，,]?占(?!比)([^，,。？?]{2,30}?)的?(比重|比例|百分之|多少|比)")
 _WHOLE_FIRST = re.compile(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里面)[，,]?([^，。？?]{2,30}?)占(?:了|据)?(?:多大|多少)?的?"
                           r"(比重|比例|百分之|份额|比)")
 

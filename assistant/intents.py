@@ -32,9 +32,9 @@ INTENTS: tuple[Intent, ...] = (
                         r".{0,8}(工资|收入|薪|待遇|奖金|补贴)"
                         r"|每(个|位|名)[\u4e00-\u9fff]{1,8}?(员|人|师|生|工).{0,6}(发|拿|领|挣|工资|补贴|报酬)",
             needs="nothing: the reports publish no individual's pay, so it is refused as undisclosed"),
-    _intent("price", r"学费|收费标准|票价|单价(是|为)?多少|价格(是|为)?多少|每(台|件|套|张|份|辆)[^，。？?,]{0,6}(多少钱|价格|单价)|"
+    _intent("price", r"学费|收费标准|票价|品牌|型号|合同金额|合同价|中标价|中标金额|单价(是|为)?多少|价格(是|为)?多少|每(台|件|套|张|份|辆)[^，。？?,]{0,6}(多少钱|价格|单价)|"
                      r"多少钱一(台|件|套|张|个|辆)",
-            needs="nothing: budgets publish totals, not prices, fees or a unit cost, so it is refused as undisclosed"),
+            needs="nothing: budgets publish totals, not prices, fees, brands or contract amounts; refused as undisclosed"),
     _intent("premise", r"(为什么|为何|为啥|why|原因).{0,12}(大幅|明显|大量|显著)?(增加|增长|上升|提高|减少|下降|降低)",
             needs="an item and the direction the question asserts, checked before any reason is given"),
     _intent("reason", r"为什么|为何|为啥|咋回事|啥原因|原因|怎么回事|why", needs="an item; the report's own explanation near it"),

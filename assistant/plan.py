@@ -43,7 +43,7 @@ _COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
 # a count of people named by who they are (多少在校学生, 几名职工) is a count in 人
 _PEOPLE = re.compile(r"(?:多少|几)(?:个|名|位)?(?:在校)?(?:学生|在校生|员工|职工|教师|老师|医生|护士|干部|工作人员)")
 # “名下有没有车辆” asks what the unit holds (a count of 辆), not what it spends on cars
-_POSSESSED = re.compile(r"(?:有没有|有无|名下|手里|手上|拥有|共有).{0,6}(?:车辆|公务车|公车)(?!.{0,4}(?:费|钱|购))")
+_POSSESSED = re.compile(r"(?:有没有|有无|名下|手里|手上|拥有|共有).{0,6}(?:车辆|公务车|公车|机动车|汽车)(?!.{0,4}(?:费|钱|购))")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁|有没有|有无")
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)

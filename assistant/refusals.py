@@ -63,10 +63,10 @@ _TABLE_MENTION = re.compile(r"([\u4e00-\u9fff“”]{4,30}?(?:决算表|预算�
 def undisclosed(draft: Draft, asked: Scope, price: bool = False) -> None:
     where = "、".join(who(d) for d in asked.docs[:3]) or "语料中的报告"
     if price:
-        draft.refuse("undisclosed", f"{where}不公布价格、收费标准或单价：部门预算和决算只公布各项收支的合计数，"
-                                    f"无法回答一件东西或一项收费多少钱。可以问相应的支出或收入合计。",
-                     f"{where} publish no prices, fees or unit costs: budgets and final accounts give only totals "
-                     f"of income and spending. Ask for the total instead.")
+        draft.refuse("undisclosed", f"{where}不公布价格、收费标准、单价、品牌或合同金额：部门预算和决算只公布各项收支的"
+                                    f"合计数，无法回答一件东西、一项收费或一份合同多少钱。可以问相应的支出或收入合计。",
+                     f"{where} publish no prices, fees, unit costs, brands or contract amounts: budgets and final "
+                     f"accounts give only totals of income and spending. Ask for the total instead.")
         return
     draft.refuse("undisclosed", f"{where}不公开个人的工资收入：部门预算和决算只公布单位的工资福利支出、人员经费等合计数，"
                                 f"无法回答某位领导或职工本人的工资。可以问单位的“工资福利支出”或“人员经费”。",

@@ -63,6 +63,8 @@ ENGLISH = [
     (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
     (r"salar(y|ies)|wages?", "工资福利支出"), (r"housing provident fund", "住房公积金"),
     (r"performance (targets?|goals?|objectives?)", "绩效目标"), (r"performance (self-)?(evaluations?|assessments?)", "绩效自评"),
+    (r"in-service staff|staff (members )?in service|serving staff|employees", "在职人员"),
+    (r"retir(ees|ed staff|ed people)", "离退休人员"), (r"law[- ]enforcement vehicles?", "执法执勤用车"),
     (r"fixed assets?", "固定资产"), (r"vehicles? (held|owned)|(own|hold|have) .{0,20}vehicles?", "车辆 辆"),
     (r"(case )?trials?|adjudication", "审判"), (r"procurement", "采购"), (r"projects?", "项目"),
     (r"budget completion|completion rate|percent(age)? of (the )?budget", "完成预算"),

@@ -204,6 +204,7 @@ def test_official_cars_are_counted_however_the_report_words_them(assistant):
 @pytest.mark.parametrize("question, code", [
     ("普陀区社会福利院每张床位每月收费标准是多少？", "undisclosed"),  # a fee: budgets publish totals
     ("普陀区财政局2025年信息化项目由哪家公司中标？", "no_item"),  # no sentence names a winning bidder
+    ("上海市财政局2025年政府采购服务预算1665.53万元,具体是向哪些公司采购的、每家合同金额多少?", "undisclosed"),
 ])
 def test_what_no_report_publishes_is_refused_not_answered_with_a_nearby_figure(assistant, question, code):
     answer = assistant.ask(question)
@@ -217,6 +218,8 @@ def test_what_no_report_publishes_is_refused_not_answered_with_a_nearby_figure(a
     ("上海市普陀区商务委员会2025年部门预算收入预算总表中,“其他支持中小企业发展和管理支出”(2150899)是多少?", "293810000"),
     # “买了一辆公务车花了多少钱” asks what the purchase cost, not a price
     ("省农民工服务中心2022年买了一辆公务车,花了多少钱?", "23.90"),
+    # an ASCII comma before the part (“基本支出中,人员经费占…”) does not make the whole part of the part
+    ("2019年江苏省人大常委会办公厅财政拨款基本支出中,人员经费占基本支出的比重是多少?", "82.37%"),
     ("In the 2025 departmental budget of the Putuo District Commission of Commerce, how many projects reported "
      "performance targets?", "25个"),
 ])
