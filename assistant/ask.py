@@ -161,6 +161,13 @@ class Assistant:
             return compute.compare(draft, compute.alike(levels, ranked), clause.direction)
         if clause.has("growth") and len(facts) == 1 and compute.growth_from_change(draft, facts[0], corpus):
             return
+        if len(facts) == 1 and clause.intents & {"compare", "growth"} and facts[0].measure not in CHANGE:
+            # “比上年增加了多少” of one report is the change it states in words beside the same level
+            level = facts[0]
+            stated_change = next((f for f, _ in per_doc[docs[0]][:12] if f.measure in CHANGE and not f.table and any(
+                o.value == level.value and o.uom == level.uom for o in corpus.facts_by_source[(f.doc.doc_id, f.source)])),
+                None)
+            facts = [stated_change] if stated_change is not None else facts
         for fact in facts:
             lookup(draft, fact, clause.text, corpus)
         if len(facts) > 2 and clause.has("compare"):

@@ -39,7 +39,7 @@ _TOTAL = re.compile(r"合计|总计|总额|小计")
 _SOURCE_COLUMN = re.compile(r"总计|合计|小计|金额|预算数?|决算数?|财政拨款|财政专户|拨款|一般公共|政府性基金|国有资本经营|"
                             r"其他资金|单位资金|本年|年初|全年|调整后?|\d{4}年?|[数年度›\s（）()]")
 # “少了三成多”, “增加了一半”: how much, in words, not what
-_PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|[一二三四五六七八九十]分之[一二三四五六七八九十]")
+_PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|百分之?几?|百分点|[一二三四五六七八九十]分之[一二三四五六七八九十]")
 # An item named by its head alone (“收入增加了多少”) is the whole, not a part named with a qualifier
 _HEADS = {"收入", "支出", "收支", "总收入", "总支出", "收入总额", "支出总额"}
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")

@@ -226,3 +226,10 @@ def test_what_no_report_publishes_is_refused_not_answered_with_a_nearby_figure(a
 def test_wordings_of_batch_eleven_reach_the_figure(assistant, question, shown):
     answer = assistant.ask(question)
     assert not answer.refused and shown in answer.text, answer.text
+
+
+def test_a_later_clause_asking_only_how_much_it_changed_is_about_the_item_before(corpus):
+    """“…预算多少？比上年增加了多少、增长百分之几？”: 百分之几 is a measure, not an item; the change is the 购置费's."""
+    plan = understand("万里街道2024年公务用车购置费预算多少？比上年增加了多少、增长百分之几？", corpus)
+    assert len(plan.clauses) == 2 and "购置费" in plan.clauses[1].items, plan.clauses
+    assert not any("百分" in t for c in plan.clauses for t in c.items)
