@@ -27,6 +27,7 @@ from .answer import Answer
 from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons, stated
+from .names import longest_first
 from .plan import Clause, understand
 from .retrieve import Retriever
 from .review import reviewed
@@ -231,10 +232,10 @@ def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str],
 
 
 def _bare_name(part: str, words: list[str]) -> str:
-    """A share's part or whole as the question words it, without the unit, the year or quotes."""
-    for word in sorted(words, key=len, reverse=True):
+    """A share's part or whole as the question words it, without the unit or the year (amount_of drops quotes)."""
+    for word in longest_first(words):
         part = part.replace(word, "")
-    return re.sub(r"20\d{2}年?度?|[“”\"]", "", part)
+    return re.sub(r"20\d{2}年?度?", "", part)
 
 
 def _ms(started: float) -> float:

@@ -49,7 +49,7 @@ _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有
 TABLE_CODE = re.compile(r"^(?:(?:预算|公开|部门|单位)?\d{1,2}表|(?:公开)?表[一二三四五六七八九十\d]{1,3}|附表\d{1,2})")
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     """A title without the quotes, brackets and spaces that reports and people print differently."""
     return re.sub(r"[“”\"《》〈〉\s]", "", text)
 
@@ -57,8 +57,8 @@ def _bare(text: str) -> str:
 def table_named(table: str, query: str) -> bool:
     """The question names this table: by its title (with or without its year), by its name
     without its code, or by its code alone (“预算07表”, “表9”; 表1 is not 表10)."""
-    core = _bare(re.sub(r"^20\d{2}年?(部门|单位)?", "", table))
-    query = _bare(query)
+    core = bare(re.sub(r"^20\d{2}年?(部门|单位)?", "", table))
+    query = bare(query)
     if len(core) >= 4 and core in query:
         return True
     code = TABLE_CODE.match(core)
@@ -290,7 +290,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     if searched != query:  # a sentence that names the unit is still the unit's own summary: half as much again
         named = dict((f.id, s) for f, s in retriever.facts(query, doc_ids))
         ranked = sorted(((f, s + 0.5 * named.get(f.id, 0.0)) for f, s in ranked), key=lambda x: -x[1])
-    quoted = [_bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
+    quoted = [bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
     per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
     # the words jieba splits a name into (政府, 基金 of 政府性基金) are not more of the item than the name:
     # a fact with the name covers it, one with only some of its pieces half of it (服务 for 服务类)
@@ -328,7 +328,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             whole = not part and (bool(re.search(r"合计|总计|总额", label + fact.measure))
                                   or re.sub(r"预算|决算", "", label).endswith(tuple(_HEADS)))
             exact *= 2.0 if whole else 0.5 if part else 1.0
-        if quoted and any(q in _bare(" ".join([*fact.path, fact.label, fact.table, fact.source])) for q in quoted):
+        if quoted and any(q in bare(" ".join([*fact.path, fact.label, fact.table, fact.source])) for q in quoted):
             exact *= 3.0  # a name the question quotes (“知创大厦…建设费用”) is the row it asks for
         if fact.table and table_named(fact.table, query):
             exact *= 1.5

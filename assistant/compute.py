@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .compose import CHANGE, Draft, about, companion, describe, fmt, item_name, money, subject, who, who_en
+from .compose import CHANGE, Draft, about, bare, companion, describe, fmt, item_name, money, subject, who, who_en
 from .corpus import Corpus, StoredFact
 from .derive import derive
 
@@ -138,8 +138,8 @@ def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None,
     if not levels:
         return None
     # a row the question names in full (“一般公共预算拨款支出中…”) is meant, however the rest rank
-    asked = _plain(named)
-    said = [f for f in levels if (name := _plain(item_name(f.label))) and name in asked
+    asked = _unquoted(named)
+    said = [f for f in levels if (name := _unquoted(item_name(f.label))) and name in asked
             and len(name) >= max(4, 0.6 * len(asked))]  # 基本支出 is not all of 财政拨款基本支出
     top = max(said, key=lambda f: len(item_name(f.label))) if said else levels[0]
     if whole and top.table and not any(t in top.label for t in whole):
@@ -154,8 +154,8 @@ def amount_of(ranked: list[StoredFact], beside: StoredFact | None = None,
     return top
 
 
-def _plain(name: str) -> str:
-    return re.sub(r"[“”\"的\s]", "", name)
+def _unquoted(name: str) -> str:
+    return bare(name).replace("的", "")  # “…基金的补助” as a question quotes it
 
 
 def share(draft: Draft, part: StoredFact, whole: StoredFact) -> bool:

@@ -17,7 +17,7 @@ from .passages import NEGATION, Passage, PassageRetriever, best_passage, key_ter
 from .plan import Clause
 from .retrieve import Retriever
 from .scope import Scope
-from .verify import dimension, find_figures
+from .verify import dimension, find_figures, to_base
 
 NEAREST = 2  # passages named when a question is refused for want of the item
 CANDIDATES = 16  # chunks whose sentences are weighed: the answering sentence is often in a chunk ranked below 8th
@@ -83,8 +83,6 @@ def _yes_no(draft: Draft, clause: Clause, scope: Scope, words: list[str], retrie
 
 def _in_words(fact: StoredFact, corpus: Corpus) -> StoredFact | None:
     """The report's sentence that states a table cell's amount for the same item (“因公出国(境)费839万元”)."""
-    from .verify import to_base
-
     # the item is the row's, or the column's where the row is only the table's 合计 (the one-line 三公 table)
     name = item_name(fact.label)
     names = [name] if name not in ("合计", "总计", "小计") else [fact.column.rsplit(" › ", 1)[-1]]
