@@ -172,7 +172,10 @@ def test_a_wrong_figure_from_the_new_resolvers_is_caught_like_any_other(corpus):
     docs = [d.doc_id for d in corpus.documents.values() if d.unit == "上海市财政局"]
     change = stated(corpus, docs, ((Decimal("990"), "万元"),), [])
     cars = next(f for d in docs for f in corpus.facts_by_doc[d] if f.uom == "辆" and "共有车辆" in f.source)
-    for fact, wrong in ((change, "980万元"), (cars, "2辆")):
+    # the sentence a 有 is followed by (quoting._in_words) is a prose fact, cited and reviewed the same way
+    abroad = next(f for d in corpus.documents.values() if d.unit == "上海市普陀区人民政府办公室"
+                  for f in corpus.facts_by_doc[d.doc_id] if not f.table and f.value == Decimal("839"))
+    for fact, wrong in ((change, "980万元"), (cars, "2辆"), (abroad, "893万元")):
         assert fact is not None
         for shown, kept in ((fmt(fact), True), (wrong, False)):
             draft = Draft(corpus, english=False)
