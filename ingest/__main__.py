@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         if "reason" in result:
             bar.write(f"FAILED {path}: {result['reason']}", file=sys.stderr)
 
-    summary = ingest(args.paths, store, Embedder(), on_file=on_file)
+    def on_page(page: int, of: int) -> None:
+        bar.set_postfix(pages=pages, chunks=chunks, ocr=f"page {page}/{of}")
+
+    summary = ingest(args.paths, store, Embedder(), on_file=on_file, on_page=on_page)
     bar.close()
     store.close()
     if args.json:

@@ -59,7 +59,8 @@ def table_facts(report: Report, table: Table) -> list[Fact]:
             facts.append(Fact(label=row.label, path=path, measure=column, value=cell.value, uom=uom,
                               page=row.page, source=source, table=table.title, column=column,
                               section=table.context, year=table.year or report.meta.year,
-                              span=(start, start + len(cell.text)), unreadable=cell.unreadable))
+                              span=(start, start + len(cell.text)), unreadable=cell.unreadable,
+                              ocr=cell.ocr, box=cell.box))
     return facts
 
 
@@ -116,7 +117,7 @@ def prose_facts(report: Report, paragraph: Paragraph) -> list[Fact]:
             facts.append(Fact(label=label, path=(label,), measure=measure, value=Decimal(number), uom=uom,
                               page=paragraph.page, source=source,
                               section=" › ".join(paragraph.section), year=year,
-                              span=(offset + m.start(), offset + m.end())))
+                              span=(offset + m.start(), offset + m.end()), ocr=paragraph.ocr))
     return facts
 
 

@@ -25,7 +25,7 @@ from .worker import Parsed, Reader
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
-READER_VERSION = b"juesuan-reader-24\0"
+READER_VERSION = b"juesuan-reader-25\0"
 
 
 @dataclass
@@ -73,10 +73,12 @@ class Job:
 
 
 def ingest(paths: Iterable[Path], store: Store, embedder: Embedder,
-           on_file: Callable[[Path, dict], None] | None = None) -> Summary:
+           on_file: Callable[[Path, dict], None] | None = None,
+           on_page: Callable[[int, int], None] | None = None) -> Summary:
+    """Ingest every file; `on_file` hears of each file's result, `on_page` of each page read by OCR."""
     started = time.perf_counter()
     summary = Summary()
-    reader = Reader()
+    reader = Reader(on_page=on_page)
 
     def done(path: Path, result: dict) -> None:
         _tally(summary, path, result)

@@ -6,6 +6,7 @@ reason rather than handed to the wrong parser.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .docx import read_docx
@@ -19,8 +20,10 @@ MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED = (".pdf", ".txt", ".text", ".csv", ".xlsx", ".xlsm", ".docx")
 
 
-def read_report(path: Path, display_path: str) -> Report:
-    """Read one file, raising ReadError with a reason a person can act on."""
+def read_report(path: Path, display_path: str, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Read one file, raising ReadError with a reason a person can act on.
+
+    `progress(page, pages)` hears of each PDF page read by OCR, the slow step."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(f"unsupported file type '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED)}")
@@ -31,7 +34,7 @@ def read_report(path: Path, display_path: str) -> Report:
         raise ReadError(f"the file is {size / 2**20:.0f} MB, over the limit of {MAX_BYTES // 2**20} MB")
     head = path.open("rb").read(8)
     if head.startswith(b"%PDF"):
-        return read_pdf(str(path), display_path)
+        return read_pdf(str(path), display_path, progress)
     if suffix == ".pdf":
         raise ReadError("not a PDF (the file does not start with %PDF); corrupt or misnamed")
     data = path.read_bytes()

@@ -29,6 +29,7 @@ class Paragraph:
     page: int | None          # 1-based PDF page; None for text without pages
     section: tuple[str, ...]  # headings from the root, e.g. ("第二部分 …", "一、…")
     heading: bool = False     # the paragraph is itself a section heading
+    ocr: float | None = None  # lowest OCR confidence of its lines, when read from a scan
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Cell:
     value: Decimal | None = None
     percent: bool = False
     unreadable: bool = False  # "#####" and the like: a number was meant but cannot be read
+    ocr: float | None = None  # OCR confidence, when the cell was read from a scan
+    box: tuple[float, float, float, float] | None = None  # where on the page (x0, top, x1, bottom, points)
 
 
 @dataclass
@@ -88,6 +91,8 @@ class Fact:
     year: int | None = None           # the year the figure is for (prior-year figures differ)
     span: tuple[int, int] | None = None  # character span of the figure inside `source`
     unreadable: bool = False
+    ocr: float | None = None          # OCR confidence when read from a scan; None for a text layer
+    box: tuple[float, float, float, float] | None = None  # a scanned cell's place on its page
 
 
 @dataclass

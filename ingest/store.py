@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS pending (doc_id TEXT PRIMARY KEY, reason TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS facts (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, label TEXT, path TEXT, measure TEXT, value TEXT,
     uom TEXT, page INTEGER, source TEXT, table_title TEXT, column_name TEXT, section TEXT,
-    year INTEGER, span_start INTEGER, span_end INTEGER, unreadable INTEGER
+    year INTEGER, span_start INTEGER, span_end INTEGER, unreadable INTEGER, ocr REAL, box TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS facts_value ON facts(value);
@@ -46,6 +46,8 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_text ON chunks(text);
 """
 
+# columns added to `facts` after stores were first made: (name, type)
+ADDED_COLUMNS = (("ocr", "REAL"), ("box", "TEXT"))
 COLLECTION = "chunks"
 CHROMA_BATCH = 500
 
@@ -75,6 +77,10 @@ def connect(store_dir: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(SCHEMA)
+    have = {row[1] for row in db.execute("PRAGMA table_info(facts)")}
+    for column, kind in ADDED_COLUMNS:  # a store made before the column existed gets it, empty
+        if column not in have:
+            db.execute(f"ALTER TABLE facts ADD COLUMN {column} {kind}")
     return db
 
 
@@ -170,12 +176,12 @@ class Store:
                         len(chunks), time.time()))
             db.executemany(
                 "INSERT INTO facts (doc_id, label, path, measure, value, uom, page, source, table_title,"
-                " column_name, section, year, span_start, span_end, unreadable)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " column_name, section, year, span_start, span_end, unreadable, ocr, box)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(doc_id, f.label, json.dumps(f.path, ensure_ascii=False), f.measure,
                   None if f.value is None else str(f.value), f.uom, f.page, f.source, f.table, f.column,
                   f.section, f.year, f.span[0] if f.span else None, f.span[1] if f.span else None,
-                  int(f.unreadable)) for f in facts])
+                  int(f.unreadable), f.ocr, json.dumps(f.box) if f.box else None) for f in facts])
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
                            [(i, doc_id, n, c.text, c.kind, c.page, c.section, c.table, c.row)
                             for n, (i, c) in enumerate(zip(ids, chunks))])

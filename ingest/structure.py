@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from .normalize import UNREADABLE, normalize, parse_number, squash
+from .page import Mark
 from .report import Cell, Meta, Paragraph, Row, Table
 
 CN_NUM = "一二三四五六七八九十"
@@ -31,6 +32,7 @@ class Line:
     text: str
     page: int | None
     short: bool = True
+    score: float | None = None  # OCR confidence of a line read from a scan
 
 
 def heading_level(text: str) -> int | None:
@@ -105,16 +107,18 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
     stack: list[tuple[int, str]] = []
     buf: list[str] = []
     buf_page: int | None = None
+    buf_scores: list[float] = []
 
     def section() -> tuple[str, ...]:
         return tuple(t for _, t in stack)
 
     def flush() -> None:
-        nonlocal buf, buf_page
+        nonlocal buf, buf_page, buf_scores
         text = "".join(buf).strip()
         if text and not addresses_assistant(text):
-            paragraphs.append(Paragraph(text=text, page=buf_page, section=section()))
-        buf, buf_page = [], None
+            paragraphs.append(Paragraph(text=text, page=buf_page, section=section(),
+                                        ocr=min(buf_scores) if buf_scores else None))
+        buf, buf_page, buf_scores = [], None, []
 
     for line in lines:
         text = line.text.strip()
@@ -127,7 +131,8 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, text))
-            paragraphs.append(Paragraph(text=text, page=line.page, section=section(), heading=True))
+            paragraphs.append(Paragraph(text=text, page=line.page, section=section(), heading=True,
+                                        ocr=line.score))
             continue
         last = paragraphs[-1] if paragraphs and not buf else None
         if last is not None and last.heading and len(text) <= 8 and not re.search(r"[\d。，]", text):
@@ -139,6 +144,8 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
         if buf_page is None:
             buf_page = line.page
         buf.append(text)
+        if line.score is not None:
+            buf_scores.append(line.score)
         item_title = len(buf) == 1 and len(text) <= 60 and re.match(r"^\d+[、.．]", text) is not None \
             and not re.search(r"\d\s*(万元|%)", text)
         # “8、住房保障支出（类）…（项）。” names the item the next sentences give figures for
@@ -264,7 +271,8 @@ def _split_row(cells: list[str]) -> tuple[str, str, list[int]]:
 def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list[int],
                 row_pages: list[int | None] | None = None, section: tuple[str, ...] = (),
                 context: str = "", merged_headers: bool = True,
-                spread: set[tuple[int, int]] = frozenset()) -> Table:
+                spread: set[tuple[int, int]] = frozenset(),
+                marks: dict[tuple[int, int], Mark] | None = None) -> Table:
     """Read a grid of printed cells as its authors meant it.
 
     With `merged_headers` (ruled PDF tables, whose merged cells were spread over
@@ -274,7 +282,9 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
     Values are tied to their row label and column path. `spread` names the
     grid positions that only repeat a merged cell's text: they shape headers
     but are blank in data rows, where a repeated "201 | 201" is not a code.
+    `marks` carries a scanned cell's OCR confidence and box into its `Cell`.
     """
+    marks = marks or {}
     width = max((len(r) for r in grid), default=0)
     rows = [[clean_cell(c) for c in r] + [""] * (width - len(r)) for r in grid]
     row_pages = row_pages or [pages[0] if pages else None] * len(rows)
@@ -323,11 +333,13 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
             for k in value_idx:
                 text = part[k]
                 column = headers[group[k]] or f"第{group[k] + 1}列"
+                mark = marks.get((r, group[k]))
+                seen = {"ocr": mark.score, "box": mark.box} if mark else {}
                 if UNREADABLE.match(text):
-                    row_cells[column] = Cell(text=text, unreadable=True)
+                    row_cells[column] = Cell(text=text, unreadable=True, **seen)
                     continue
                 value, percent = parse_number(text)
-                row_cells[column] = Cell(text=text, value=value, percent=percent)
+                row_cells[column] = Cell(text=text, value=value, percent=percent, **seen)
             if code:
                 names[code] = label
                 path = tuple(names.get(code[:n], "") for n in (3, 5, 7) if n < len(code)) + (label,)

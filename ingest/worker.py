@@ -14,6 +14,7 @@ import os
 import queue
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from .read import read_report
 from .report import Chunk, Fact, Report
 
 TIME_LIMIT = float(os.environ.get("JUESUAN_READ_SECONDS", "180"))
+# each page read by OCR adds this much to its file's time: a long scan is slow, not stuck
+OCR_PAGE_SECONDS = float(os.environ.get("JUESUAN_OCR_PAGE_SECONDS", "60"))
 MEMORY_LIMIT = int(os.environ.get("JUESUAN_READ_MEMORY_MB", "3072")) * 2**20
 
 
@@ -34,9 +37,9 @@ class Parsed:
     chunks: list[Chunk]
 
 
-def parse(path: Path, display: str) -> Parsed:
+def parse(path: Path, display: str, progress=None) -> Parsed:
     """Read, structure and split one file: everything before embedding."""
-    report = read_report(path, display)
+    report = read_report(path, display, progress)
     return Parsed(report, report_facts(report), report_chunks(report))
 
 
@@ -48,7 +51,7 @@ def _serve(requests, replies, memory_limit: int) -> None:
             return
         path, display = job
         try:
-            replies.put(("ok", parse(Path(path), display)))
+            replies.put(("ok", parse(Path(path), display, lambda page, pages: replies.put(("page", (page, pages))))))
         except ReadError as exc:
             replies.put(("refused", str(exc)))
         except MemoryError:
@@ -62,8 +65,10 @@ def _serve(requests, replies, memory_limit: int) -> None:
 class Reader:
     """A reader process reused across files, replaced when one file kills or hangs it."""
 
-    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT):
+    def __init__(self, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
+                 on_page: Callable[[int, int], None] | None = None):
         self.time_limit = time_limit
+        self.on_page = on_page  # hears of each page of the file in hand that OCR has read
         self.memory_limit = memory_limit
         self.context = mp.get_context("spawn")
         self.process = None
@@ -99,14 +104,19 @@ class Reader:
         while True:
             try:
                 status, value = self.replies.get(timeout=0.5)
-                break
+                if status != "page":
+                    break
+                self.deadline += OCR_PAGE_SECONDS
+                if self.on_page:
+                    self.on_page(*value)
             except queue.Empty:
                 if not self.process.is_alive():
                     self._stop()
                     raise ReadError("the reader crashed on this file (out of memory or a parser fault)") from None
                 if time.monotonic() > self.deadline:
                     self._stop()
-                    raise ReadError(f"reading took longer than {self.time_limit:.0f} s; stopped") from None
+                    raise ReadError(f"reading took longer than {self.time_limit:.0f} s (and {OCR_PAGE_SECONDS:.0f} s"
+                                    " more per page read by OCR); stopped") from None
         if status != "ok":
             raise ReadError(value)
         return value
