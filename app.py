@@ -24,6 +24,7 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI, HTTPException, Response  # noqa: E402
 
 from web import public, staff  # noqa: E402
+from web.pages import Box  # noqa: E402
 from web.service import PAGE_ROUTE, Service  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -42,12 +43,15 @@ def theme() -> gr.themes.Base:
 
 
 def add_page_route(app: FastAPI, service: Service) -> None:
-    """GET /page/<doc_id>/<n>.png?hl=<figures>&at=<words before them> — a cited PDF page, figure boxed."""
+    """GET /page/<doc_id>/<n>.png?hl=<figures>&at=<words before them>&box=<x0,top,x1,bottom> — a cited PDF
+    page, figure boxed (`box`: where OCR read a scanned figure, used when the page has no text to search)."""
     @app.get(PAGE_ROUTE + "/{doc_id}/{page:int}.png")
-    def page_png(doc_id: str, page: int, hl: str = "", at: str = "", full: int = 0) -> Response:
+    def page_png(doc_id: str, page: int, hl: str = "", at: str = "", full: int = 0, box: str = "") -> Response:
         if not re.fullmatch(r"[0-9a-f]{8,64}", doc_id) or not 0 < page < 10_000:
             raise HTTPException(404)
-        png = service.pages.png(doc_id, page, hl[:120].split("|")[:4], at[:60], bool(full))
+        given = re.fullmatch(r"(\d{1,5}(?:\.\d)?,){3}\d{1,5}(?:\.\d)?", box)
+        scanned = Box(*map(float, box.split(","))) if given else None
+        png = service.pages.png(doc_id, page, hl[:120].split("|")[:4], at[:60], bool(full), scanned)
         if png is None:
             raise HTTPException(404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

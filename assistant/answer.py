@@ -18,6 +18,8 @@ class Citation:
     column: str
     text: str                      # the quoted source: the sentence, or the row as printed
     highlight: list[str] = field(default_factory=list)  # figures to highlight inside `text`
+    ocr: float | None = None       # OCR confidence when the source was read from a scan
+    box: tuple[float, ...] | None = None  # a scanned cell's place on its page, in points
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Answer:
             "question": self.question, "answer": self.text, "refused": self.refused,
             "citations": [{"n": c.n, "document": c.document, "unit": c.unit, "year": c.year, "page": c.page,
                            "section": c.section, "table": c.table, "row": c.row, "column": c.column,
-                           "text": c.text} for c in self.citations],
+                           "text": c.text, "ocr": c.ocr} for c in self.citations],
             "figures": [{"text": f.text, "value": str(f.value), "unit": f.unit, "status": f.status,
                          "citation": f.citation, "formula": f.formula,
                          "expected": None if f.expected is None else str(f.expected)} for f in self.figures],

@@ -108,7 +108,7 @@ class Draft:
             self.citations.append(Citation(
                 n=n, document=fact.doc.name, unit=fact.doc.unit, year=fact.doc.year, page=fact.page,
                 section=fact.section, table=fact.table, row=fact.label if fact.table else "",
-                column=fact.column, text=fact.source, highlight=[]))
+                column=fact.column, text=fact.source, highlight=[], ocr=fact.ocr, box=fact.box))
             for other in self.corpus.facts_by_source.get((fact.doc.doc_id, fact.source), []):
                 if other.value is not None:
                     self.sources.append(Source(other.value, other.uom, other.label, other.measure,

@@ -51,6 +51,8 @@ class StoredFact:
     year: int | None
     span: tuple[int, int] | None
     unreadable: bool
+    ocr: float | None = None          # OCR confidence when the figure was read from a scan
+    box: tuple[float, ...] | None = None  # a scanned cell's place on its page, in points
 
     @property
     def text(self) -> str:
@@ -100,12 +102,15 @@ class Corpus:
             untitled = {d for (d,) in db.execute("SELECT DISTINCT doc_id FROM chunks WHERE kind = 'table' AND table_title = ''")}
             documents = {r[0]: Document(*r, tables=frozenset(titles.get(r[0], ())), untitled_tables=r[0] in untitled)
                          for r in rows}
+            have = {row[1] for row in db.execute("PRAGMA table_info(facts)")}
+            scanned = "ocr, box" if "ocr" in have else "NULL, NULL"  # a store made before OCR existed
             facts = [StoredFact(r[0], documents[r[1]], r[2], tuple(json.loads(r[3])), r[4],
                                 None if r[5] is None else Decimal(r[5]), r[6], r[7], r[8], r[9], r[10],
-                                r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15]))
+                                r[11], r[12], (r[13], r[14]) if r[13] is not None else None, bool(r[15]),
+                                r[16], tuple(json.loads(r[17])) if r[17] else None)
                      for r in db.execute(
                          "SELECT id, doc_id, label, path, measure, value, uom, page, source, table_title, column_name,"
-                         " section, year, span_start, span_end, unreadable FROM facts ORDER BY id")
+                         f" section, year, span_start, span_end, unreadable, {scanned} FROM facts ORDER BY id")
                      if r[1] in documents]
             chunks = [StoredChunk(r[0], documents[r[1]], *r[2:])
                       for r in db.execute("SELECT chunk_id, doc_id, text, kind, page, section, table_title, row_label"

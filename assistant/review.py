@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ingest.ocr import OCR_FLOOR
+
 from .answer import Answer, ShownFigure
 from .compose import Draft, about, subject
 from .derive import Derived, recompute
@@ -46,7 +48,7 @@ def reviewed(question: str, draft: Draft) -> Answer:
             text += f"（已撤回含错误数字“{f.text}”的句子；来源[{f.citation}]给出的是{f.expected}。）"
         elif f.status == UNVERIFIABLE:
             text += f"（已撤回含无法核实的数字“{f.text}”的句子。）"
-    text += "".join(notes)
+    text += "".join(notes) + _scanned_note(draft, shown)
     refused = draft.refused or not kept
     refusal = draft.refusal
     if not kept and not draft.refused:
@@ -55,6 +57,19 @@ def reviewed(question: str, draft: Draft) -> Answer:
                 "无法给出经核实的回答：草稿中的数字没有引用来源支持，已撤回。") + text
     return Answer(question=question, text=text, refused=refused, citations=draft.citations,
                   figures=shown, withdrawn=withdrawn, refusal=refusal if refused else "")
+
+
+def _scanned_note(draft: Draft, shown: list[ShownFigure]) -> str:
+    """Say which shown figures were read from a scan by OCR, and which of them the recogniser was unsure of."""
+    cited = {f.citation for f in shown if f.status in (SOURCED, RECOMPUTED)}
+    scanned = [c for c in draft.citations if c.n in cited and c.ocr is not None]
+    if not scanned:
+        return ""
+    refs = "".join(f"[{c.n}]" for c in scanned)
+    unsure = [c for c in scanned if c.ocr < OCR_FLOOR]
+    doubt = (f"其中{''.join(f'[{c.n}]' for c in unsure)}识别置信度低（{min(c.ocr for c in unsure):.2f}），"
+             "请对照原件核对。" if unsure else "请以原件为准。")
+    return f"（{refs}据扫描件识别：{doubt}）"
 
 
 def _check(figure: Figure, draft: Draft, formulas) -> Check:

@@ -110,14 +110,16 @@ class PageImages:
         path = Path(row[0])
         return path if path.suffix.lower() == ".pdf" and path.is_file() else None
 
-    def png(self, doc_id: str, page: int, terms: list[str], words: str, full: bool) -> bytes | None:
-        key = (doc_id, page, tuple(terms), words, full)
+    def png(self, doc_id: str, page: int, terms: list[str], words: str, full: bool,
+            scanned: Box | None = None) -> bytes | None:
+        """The page with the figure boxed; `scanned` is where OCR read it, for a page with no text layer."""
+        key = (doc_id, page, tuple(terms), words, full, scanned)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
             path = self.pdf_path(doc_id)
-            image = _render(path, page, terms, words, full) if path else None
+            image = _render(path, page, terms, words, full, scanned) if path else None
             if image is not None:
                 self._cache[key] = image
                 if len(self._cache) > CACHE_SIZE:
@@ -125,7 +127,8 @@ class PageImages:
             return image
 
 
-def _render(path: Path, page_no: int, terms: list[str], words: str, full: bool) -> bytes | None:
+def _render(path: Path, page_no: int, terms: list[str], words: str, full: bool,
+            scanned: Box | None = None) -> bytes | None:
     import pdfplumber
     import pypdfium2 as pdfium
     from PIL import ImageDraw
@@ -134,7 +137,7 @@ def _render(path: Path, page_no: int, terms: list[str], words: str, full: bool) 
         if not 1 <= page_no <= len(pdf.pages):
             return None
         plumber_page = pdf.pages[page_no - 1]
-        box = find_box(plumber_page, terms, words)
+        box = find_box(plumber_page, terms, words) if plumber_page.chars else scanned
         x_off, y_off = plumber_page.bbox[0], plumber_page.bbox[1]
         width, height = plumber_page.width, plumber_page.height
     scale = WIDTH_PX / width

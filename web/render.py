@@ -136,6 +136,8 @@ def _where(citation: Citation, lang: str) -> str:
         parts.append(esc(label(lang, "year_n", year=citation.year)))
     if citation.page:
         parts.append(esc(label(lang, "page", page=citation.page)))
+    if citation.ocr is not None:
+        parts.append(esc(label(lang, "scanned", score=f"{citation.ocr:.2f}")))
     return " · ".join(parts)
 
 

@@ -58,5 +58,6 @@ class Service:
         if doc is None:
             return None
         numbers, words = locator(citation.text, citation.row, citation.highlight)
-        query = urlencode({"hl": "|".join(numbers)[:120], "at": words[:60]})
+        where = {"box": ",".join(f"{v:.1f}" for v in citation.box)} if citation.box else {}
+        query = urlencode({"hl": "|".join(numbers)[:120], "at": words[:60], **where})
         return f"{PAGE_ROUTE}/{quote(doc.doc_id)}/{int(citation.page)}.png?{query}"
