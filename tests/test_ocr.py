@@ -100,3 +100,28 @@ def test_a_scanned_report_is_ingested_asked_cited_and_marked(tmp_path, cache, em
     assert cited and cited[0].page == 7 and cited[0].ocr is not None and "据扫描件识别" in answer.text
     answer = assistant.ask("北京市政务服务和数据管理局所属二级单位有哪些？")
     assert "北京市大数据中心" in answer.text and "首都之窗运行管理中心" in answer.text, answer.text
+
+
+def test_a_scanned_table_is_asked_cited_to_its_cell_and_reconciled(tmp_path, cache, embedder):
+    """A 决算 whose tables came as scans: the figure is answered from the scanned cell, with its box, and the
+    audit's sums (rows of 类/款/项 and their totals) hold on the OCR figures as on the printed ones."""
+    from assistant.ask import Assistant
+    from assistant.audit import audit_report
+    from ingest.pipeline import ingest
+    from ingest.read import read_report
+    from ingest.store import Store
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    scan = scanned_copy(FINANCE, [8, 9, 16, 17], folder / FINANCE.name)  # two tables, each running overleaf
+    sums = [f for f in audit_report(read_report(scan, scan.name)) if f.kind in ("total", "hierarchy")]
+    assert sums == [], [f.description for f in sums]
+    store = Store(tmp_path / "store")
+    summary = ingest([scan], store, embedder)
+    store.close()
+    assert summary.documents == 1 and not summary.failed
+    answer = Assistant(tmp_path / "store", embedder).ask("上海市普陀区财政局2024年的办公费是多少？")
+    assert "21.21" in answer.text and not answer.refused, answer.text
+    cited = next(c for c in answer.citations if c.row == "30201 办公费")
+    assert cited.page == 3 and cited.box and cited.box[0] > 297 and "据扫描件识别" in answer.text
+    assert any(f.status == "sourced" and f.value == Decimal("21.21") for f in answer.figures)
