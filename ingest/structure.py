@@ -108,17 +108,21 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
     buf: list[str] = []
     buf_page: int | None = None
     buf_scores: list[float] = []
+    turns: list[tuple[int, int | None]] = []  # (offset in the paragraph, page) where it runs onto a new page
 
     def section() -> tuple[str, ...]:
         return tuple(t for _, t in stack)
 
     def flush() -> None:
         nonlocal buf, buf_page, buf_scores
-        text = "".join(buf).strip()
-        if text and not addresses_assistant(text):
-            paragraphs.append(Paragraph(text=text, page=buf_page, section=section(),
-                                        ocr=min(buf_scores) if buf_scores else None))
+        text = "".join(buf)
+        score = min(buf_scores) if buf_scores else None
+        for part, page in _by_page(text, buf_page, turns):
+            part = part.strip()
+            if part and not addresses_assistant(part):
+                paragraphs.append(Paragraph(text=part, page=page, section=section(), ocr=score))
         buf, buf_page, buf_scores = [], None, []
+        turns.clear()
 
     for line in lines:
         text = line.text.strip()
@@ -143,6 +147,8 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
             continue
         if buf_page is None:
             buf_page = line.page
+        elif line.page != (turns[-1][1] if turns else buf_page):
+            turns.append((sum(map(len, buf)), line.page))
         buf.append(text)
         if line.score is not None:
             buf_scores.append(line.score)
@@ -153,6 +159,24 @@ def build_paragraphs(lines: list[Line]) -> list[Paragraph]:
             flush()
     flush()
     return paragraphs
+
+
+def _by_page(text: str, page: int | None, turns: list[tuple[int, int | None]]) -> list[tuple[str, int | None]]:
+    """A paragraph that runs overleaf, cut where its first sentence on the new page begins: the sentence
+    the page break falls in stays whole on the page it starts on, the sentences after it cite their own page."""
+    parts: list[tuple[str, int | None]] = []
+    start = 0
+    for offset, new_page in turns:
+        if offset <= start:
+            page = new_page
+            continue
+        end = next((i + 1 for i in range(offset - 1, len(text)) if text[i] in "。！？；;"), len(text))
+        if end >= len(text):
+            break
+        parts.append((text[start:end], page))
+        start, page = end, new_page
+    parts.append((text[start:], page))
+    return parts
 
 
 # ---------------------------------------------------------------- tables
