@@ -27,6 +27,7 @@ from .answer import Answer
 from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons, stated
+from .intents import YEAR_WORDS
 from .names import longest_first
 from .plan import Clause, understand
 from .retrieve import Retriever
@@ -235,7 +236,7 @@ def _bare_name(part: str, words: list[str]) -> str:
     """A share's part or whole as the question words it, without the unit or the year (amount_of drops quotes)."""
     for word in longest_first(words):
         part = part.replace(word, "")
-    return re.sub(r"20\d{2}年?度?", "", part)
+    return YEAR_WORDS.sub("", part)
 
 
 def _ms(started: float) -> float:

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .answer import Citation
 from .corpus import Corpus, Document, StoredFact
 from .derive import Derived
-from .intents import BECAUSE, REASON
+from .intents import BECAUSE, REASON, YEAR_WORDS
 from .names import longest_first, short_names
 from .retrieve import Retriever, tokens
 from .scope import Scope
@@ -42,6 +42,8 @@ _SOURCE_COLUMN = re.compile(r"总计|合计|小计|金额|预算数?|决算数?|
 _PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|翻番|翻倍|百分之?几?|百分点|[一二三四五六七八九十]分之[一二三四五六七八九十]")
 # An item named by its head alone (“收入增加了多少”) is the whole, not a part named with a qualifier
 _HEADS = {"收入", "支出", "收支", "总收入", "总支出", "收入总额", "支出总额"}
+# a 科目 code the question gives (“博物馆”（2070205）, 30201): the row printed with it is the one asked
+_CODE_ASKED = re.compile(r"(?<![\d.,])([123]\d{2}(?:\d{2}){0,2})(?![\d.,%万元亿台辆人个次年])")
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")
 
 
@@ -215,7 +217,7 @@ def item_terms(query: str, scope_words: list[str]) -> list[str]:
     text = query
     for word in scope_words:
         text = text.replace(word, " ")
-    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    text = YEAR_WORDS.sub(" ", text)
     return [t for t in tokens(text) if t not in GENERIC and len(t) >= 2 and not re.fullmatch(r"[\d.]+", t)
             and not _PROPORTION.fullmatch(t)]
 
@@ -275,6 +277,11 @@ def weight(fact: StoredFact, query: str) -> float:
         w *= 1.1
         if re.search(r"权重|得分|指标值", fact.column):
             w *= 0.2
+        # a 科目 asked for as spending (博物馆 支出预算) is read in a table of spending, not of income
+        for asked, other in (("支出", "收入"), ("收入", "支出")):
+            if asked in query and other not in query and other in fact.table and asked not in fact.table \
+                    and "收支" not in fact.table:
+                w *= 0.5
     return w
 
 
@@ -291,6 +298,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         named = dict((f.id, s) for f, s in retriever.facts(query, doc_ids))
         ranked = sorted(((f, s + 0.5 * named.get(f.id, 0.0)) for f, s in ranked), key=lambda x: -x[1])
     quoted = [bare(q) for q in re.findall(r"[“\"]([^”\"]{4,40})[”\"]", query) if not q.startswith("三公")]
+    codes = set(_CODE_ASKED.findall(query))
     per_doc: dict[str, list[tuple[StoredFact, float]]] = {}
     # the words jieba splits a name into (政府, 基金 of 政府性基金) are not more of the item than the name:
     # a fact with the name covers it, one with only some of its pieces half of it (服务 for 服务类)
@@ -330,6 +338,10 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.0 if whole else 0.5 if part else 1.0
         if quoted and any(q in bare(" ".join([*fact.path, fact.label, fact.table, fact.source])) for q in quoted):
             exact *= 3.0  # a name the question quotes (“知创大厦…建设费用”) is the row it asks for
+        # (not for a reason: the change it explains is told in prose)
+        code = re.match(r"\d{3,7}(?!\d)", fact.label) if codes and fact.table and not REASON.search(query) else None
+        if code:
+            exact *= 3.0 if code.group(0) in codes else 0.5 if len(code.group(0)) in map(len, codes) else 1.0
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
         if fact.table and not any(t in fact.label for t in terms) and \

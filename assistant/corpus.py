@@ -131,7 +131,7 @@ class Corpus:
         chunk_index = {c.chunk_id: c for c in chunks}
         self.__dict__.update(documents=documents, facts=facts, facts_by_source=by_source, facts_by_doc=by_doc,
                              joined_labels=joined, chunks=chunks, chunks_by_doc=chunks_by_doc,
-                             chunk_index=chunk_index, printed_names=_printed_names(documents))
+                             chunk_index=chunk_index, printed_names=_printed_names(documents, chunks_by_doc))
         self.__dict__.pop("_plain_text", None)  # made again from the new snapshot when next searched
 
     @cached_property
@@ -173,13 +173,30 @@ class Corpus:
         return out
 
 
-def _printed_names(documents: dict[str, Document]) -> dict[str, list[str]]:
+# “北京市政务服务和数据管理局（以下简称：市政务和数据局）”: the short name a report gives itself
+_ABBREVIATED = re.compile(r"（以下简称[:：]?\s*[“\"「]?([\u4e00-\u9fff]{2,12})[”\"」]?）")
+
+
+def _printed_names(documents: dict[str, Document], chunks: dict[str, list[StoredChunk]]
+                   ) -> dict[str, list[str]]:
     """unit → the other names its reports are published under (江苏省人大常委会2019年度部门预算 for
-    江苏省人大办公厅): the name before the year in a file's name, where it is not the unit's own."""
+    江苏省人大办公厅): the name before the year in a file's name, where it is not the unit's own, and the
+    short name the report declares for itself (以下简称…) after its own name, made of the name's characters."""
     out: dict[str, set[str]] = {}
     for d in documents.values():
         printed = re.match(r"([\u4e00-\u9fff（）()]{3,20}?)(?:20\d{2})", d.name.rsplit("__", 1)[-1])
         if printed and printed.group(1) not in short_names(d.unit):
             out.setdefault(d.unit, set()).update(short_names(printed.group(1)))
+        for chunk in chunks.get(d.doc_id, [])[:12]:
+            for m in _ABBREVIATED.finditer(chunk.text):
+                before = chunk.text[:m.start()]
+                if any(before.endswith(name) for name in short_names(d.unit)) and _within(m.group(1), d.unit):
+                    out.setdefault(d.unit, set()).add(m.group(1))
     return {u: longest_first(n) for u, n in out.items()}
+
+
+def _within(short: str, name: str) -> bool:
+    """`short` is made of `name`'s characters in their order (市政务和数据局 in 北京市政务服务和数据管理局)."""
+    rest = iter(name)
+    return len(short) >= 3 and all(ch in rest for ch in short)
 

@@ -64,6 +64,9 @@ INTENTS: tuple[Intent, ...] = (
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),
 )
 BY_NAME = {i.name: i for i in INTENTS}
+# a year as a question says it (2026年, 2026年度), never the start of a code (2070205 博物馆)
+# nor the start of an amount (2043.58万元)
+YEAR_WORDS = re.compile(r"(?<![\d.,])20\d{2}(?!\d|[.,]\d)\s*年?度?")
 # The words with which a report gives its reason (“主要原因是…”, “主要是…”): what a reason question is answered by
 BECAUSE = re.compile(r"原因|主要是|由于|因为|系因")
 REASON = BY_NAME["reason"].pattern

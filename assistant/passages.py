@@ -25,7 +25,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from .corpus import Corpus, Document, StoredChunk
-from .intents import BECAUSE
+from .intents import BECAUSE, YEAR_WORDS
 from .names import longest_first, short_names
 from .retrieve import Retriever, tokens
 
@@ -36,7 +36,7 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
     (r"概况|基本情况|简介|介绍", ("概况", "基本情况", "职能", "简介")),
     (r"内设|内部设|机构设置|处室|科室|机构|设了哪些|设有哪些", ("机构设置", "内设", "科室", "处室", "下设", "机构编制")),
     (r"下属|所属|下面|下设|二级|包括哪些.{0,4}单位|哪些.{0,4}单位|编制范围|单位构成|组成|由哪些",
-     ("单位构成", "编制范围", "下属", "组成", "二级")),
+     ("单位构成", "编制范围", "下属", "组成", "二级", "所属单位", "预算包括", "决算包括")),
     (r"性质|什么级别|行政级别|几级|规格", ("事业单位", "行政单位", "公益", "参照公务员", "级")),
     (r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|是什么", ("名词解释",)),
     (r"绩效|目标|完成得|完成情况|效果", ("绩效", "目标", "完成情况", "自评")),
@@ -88,7 +88,7 @@ def question_terms(text: str, names: list[str]) -> list[str]:
     """
     for name in longest_first(names):
         text = text.replace(name, " ")
-    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    text = YEAR_WORDS.sub(" ", text)
     return list(dict.fromkeys(t for t in tokens(text) if len(t) >= 2 and t not in _QUESTION_WORDS
                               and not any(t in name for name in names)))
 
@@ -142,8 +142,11 @@ class PassageRetriever(BaseRetriever):
         for doc_id in (doc_ids if len(doc_ids) <= SECTION_SCAN_DOCS else ()):
             for chunk in corpus.chunks_by_doc.get(doc_id, []):
                 heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+                # a topic in the text is a heading the reader did not take for one, all the more so as its
+                # body's opening words (“从预算单位构成看，…包括：”)
+                opening = chunk.text.split("\n", 1)[-1][:30]
                 bonus = sum(1.0 for w in topics if w in chunk.section) + sum(0.5 for t in terms if t in heading) \
-                    + sum(0.5 * min(len(w), 4) / 2 for w in topics if w in chunk.text)  # a heading the reader did not take for one
+                    + sum((1.0 if w in opening else 0.5) * min(len(w), 4) / 2 for w in topics if w in chunk.text)
                 if any(_defines(t, chunk.text) for t in defined):
                     bonus += 3.0  # the report's own definition of the asked term, wherever its section is
                 if bonus:

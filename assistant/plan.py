@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from .compose import item_terms
 from .corpus import Corpus
-from .intents import REASON, intents_of, is_passage
+from .intents import REASON, YEAR_WORDS, intents_of, is_passage
 from .passages import topic_words
 from .names import english_units, longest_first, longer_name, named_as, short_names, shortening, shortest_name, unheld_place, without_unit_words
 from .scope import Scope, expand, find_scope, is_english, translate
@@ -52,6 +52,10 @@ _GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|
 # a project's aims and results (要达到什么目标, 完成得怎样) are the subject's, not the unit's
 _OF_SUBJECT = re.compile(r"目标|绩效|完成|效果|用途|用在|用于")
 _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
+# A row's columns: a clause asking for them alone (“其中项目支出多少？”, “基本支出和项目支出分别是多少？”)
+# after a clause that named a row (博物馆, 高等职业教育) asks for that row's columns
+_COLUMNS = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|一般公共预算|政府性基金|其他资金|上年结转|合计|小计|其中")
+_HEAD_TERMS = {"收入", "支出", "总额", "总计", "预算", "决算"}
 _UP = re.compile(r"增加|增长|上升|提高")
 _DOWN = re.compile(r"减少|下降|降低")
 
@@ -214,10 +218,19 @@ def split_clauses(text: str) -> list[str]:
         # a clause about words (“要达到什么目标？”) is about the subject the clause before it named
         # (one with a topic of its own, “内部设了哪些部门？”, asks about the unit, not about that subject)
         words_asked = is_passage(clause, intents_of(clause))
-        own = (item_terms(clause, []) and not _GOES_ON.match(clause) and not words_asked) \
+        own = (item_terms(clause, []) and not _GOES_ON.match(clause) and not words_asked
+               and not (_columns_only(clause) and _names_row(previous))) \
             or (words_asked and bool(topic_words(clause)) and not _OF_SUBJECT.search(clause))
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
+
+
+def _columns_only(clause: str) -> bool:
+    return bool(_COLUMNS.search(clause)) and not item_terms(_COLUMNS.sub(" ", clause), [])
+
+
+def _names_row(clause: str) -> bool:
+    return bool(set(item_terms(_COLUMNS.sub(" ", clause), [])) - _HEAD_TERMS)
 
 
 def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
@@ -227,7 +240,7 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
     """
     for w in longest_first(words):
         text = text.replace(w, " ")
-    text = re.sub(r"20\d{2}\s*年?度?", " ", text)
+    text = YEAR_WORDS.sub(" ", text)
     # “人员经费比公用经费多多少” compares two items; “比上年”, “比2025年” compare years, not items
     text = re.sub(r"比(?!上|去|前|较|20\d{2}|年初|例|重|率)(?=[^，。？?]{1,20}?(多|少|高|低))", "、", text)
     kept = [name for name in joined if name in text]
@@ -239,6 +252,10 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
             p = p.replace(f"§{k}§", name)
         if item_terms(p, []):
             parts.append(p)
+    if len(parts) > 1 and _names_row(parts[0]) and _columns_only(parts[-1]):
+        # “高等职业教育支出基本支出和项目支出”: the columns asked are each the row's
+        row = _COLUMNS.sub(" ", parts[0])
+        parts = [parts[0]] + [row + p if _columns_only(p) else p for p in parts[1:]]
     return parts
 
 

@@ -98,6 +98,8 @@ def test_a_scanned_report_is_ingested_asked_cited_and_marked(tmp_path, cache, em
     assert "760.36" in answer.text and not answer.refused, answer.text
     cited = [c for c in answer.citations if "760.36" in c.text]
     assert cited and cited[0].page == 7 and cited[0].ocr is not None and "据扫描件识别" in answer.text
+    answer = assistant.ask("市政务和数据局2026年基本支出预算是多少？")  # the short name the report gives itself
+    assert "38,197.01" in answer.text or "38197.01" in answer.text, answer.text
     answer = assistant.ask("北京市政务服务和数据管理局所属二级单位有哪些？")
     assert "北京市大数据中心" in answer.text and "首都之窗运行管理中心" in answer.text, answer.text
 
@@ -120,8 +122,23 @@ def test_a_scanned_table_is_asked_cited_to_its_cell_and_reconciled(tmp_path, cac
     summary = ingest([scan], store, embedder)
     store.close()
     assert summary.documents == 1 and not summary.failed
-    answer = Assistant(tmp_path / "store", embedder).ask("上海市普陀区财政局2024年的办公费是多少？")
+    assistant = Assistant(tmp_path / "store", embedder)
+    answer = assistant.ask("上海市普陀区财政局2024年的办公费是多少？")
     assert "21.21" in answer.text and not answer.refused, answer.text
     cited = next(c for c in answer.citations if c.row == "30201 办公费")
     assert cited.page == 3 and cited.box and cited.box[0] > 297 and "据扫描件识别" in answer.text
     assert any(f.status == "sourced" and f.value == Decimal("21.21") for f in answer.figures)
+    # the web's page image: the URL carries the box OCR read the cell in, and the route draws it
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from app import add_page_route
+    from web.service import Service
+
+    service = Service(tmp_path / "store", assistant)
+    url = service.page_url(cited)
+    assert url and "box=" in url
+    app = FastAPI()
+    add_page_route(app, service)
+    reply = TestClient(app).get(url + "&full=1")
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"

@@ -236,3 +236,15 @@ def test_a_later_clause_asking_only_how_much_it_changed_is_about_the_item_before
     plan = understand("万里街道2024年公务用车购置费预算多少？比上年增加了多少、增长百分之几？", corpus)
     assert len(plan.clauses) == 2 and "购置费" in plan.clauses[1].items, plan.clauses
     assert not any("百分" in t for c in plan.clauses for t in c.items)
+
+
+def test_a_clause_asking_only_for_columns_is_about_the_row_the_clause_before_named(assistant, corpus):
+    """“其他自然资源事务支出（2200199）…？其中项目支出多少？”: the code is no year, and 项目支出 is that row's."""
+    question = "普陀区规划和自然资源局2024年其他自然资源事务支出（2200199）是多少？其中项目支出多少？"
+    plan = understand(question, corpus)
+    assert plan.years == (2024,) and len(plan.clauses) == 2
+    assert "自然资源" in " ".join(plan.clauses[1].items) and "2200199" in plan.clauses[1].text, plan.clauses
+    answer = assistant.ask(question)
+    assert "「其他自然资源事务支出」的「项目支出」为45.00万元" in answer.text, answer.text
+    plan = understand("万里街道2025年基本支出和项目支出分别是多少？", corpus)  # no row named: the totals
+    assert not any("万里" in i for c in plan.clauses for i in c.items)
