@@ -146,6 +146,9 @@ class Assistant:
             return premise(draft, clause.direction, clause.text, facts[0], corpus)
         if clause.operation == "prior_year":  # only a figure about the asked item may be backed out for it
             candidates = compute.about_item([f for d in docs for f, _ in per_doc[d][:12]], clause.items)
+            beside = compute.beside_prior(candidates, corpus) if clause.intents & {"compare", "growth"} else None
+            if beside is not None:  # “和2025年比”: the row prints the year before beside this one
+                return compute.compare(draft, list(beside), clause.direction)
             if not compute.prior_year(draft, candidates, corpus):
                 refusals.scope(draft, scope, corpus, reason="报告没有给出可推算上年数的增减额", code="no_prior")
             return
@@ -223,7 +226,11 @@ class Assistant:
 def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str], list[StoredFact]] | None:
     """The count asked for in each report (辆, 人 …); the amount, where an amount is asked beside it."""
     wanted = COUNTERS[clause.counter]
-    facts = [next((f for f, _ in per_doc[d] if f.uom in wanted), None) for d in docs]
+
+    def counts(f: StoredFact) -> bool:  # some reports count their cars in 台 (“共有车辆7台”)
+        return f.uom in wanted or (clause.counter == "辆" and f.uom == "台" and "车" in f.label)
+
+    facts = [next((f for f, _ in per_doc[d] if counts(f)), None) for d in docs]
     kept = [d for d, f in zip(docs, facts) if f is not None]
     if kept:
         return kept, [f for f in facts if f is not None]

@@ -44,6 +44,26 @@ def prior_year(draft: Draft, facts: list[StoredFact], corpus: Corpus) -> bool:
     return False
 
 
+_COLUMN_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def beside_prior(facts: list[StoredFact], corpus: Corpus) -> tuple[StoredFact, StoredFact] | None:
+    """This year's figure and the prior year's printed beside it in the same row (“三公”经费表:
+    2025年预算数 › 合计 21.00 ｜ 2026年预算数 › 合计 10.00), for a year no report of the corpus is for."""
+    for fact in facts:
+        if not fact.table or fact.value is None:
+            continue
+        year = _COLUMN_YEAR.search(fact.column)
+        if not year or int(year.group(1)) != fact.doc.year:
+            continue
+        want = fact.column.replace(year.group(1), str(fact.doc.year - 1), 1)
+        prior = next((o for o in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
+                      if o.column == want and o.value is not None and o.uom == fact.uom), None)
+        if prior is not None:
+            return fact, prior
+    return None
+
+
 def budget_and_actual(ranked: list[StoredFact], terms: tuple[str, ...]) -> tuple[StoredFact | None, StoredFact | None]:
     """The 预算数 and 决算数 of one item, from the same table row or the same sentence.
 

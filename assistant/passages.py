@@ -286,7 +286,23 @@ def best_passage(nodes: list[NodeWithScore], corpus: Corpus, question: str, name
         chunk, i = siblings[k], 0
         sentences = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
     text = _following(sentences[i:], corpus, chunk, long=long, heads="list" in intents)
-    return Passage(chunk.doc, text, chunk.page, chunk.section, score)
+    return Passage(chunk.doc, text, _page_of(text, chunk, corpus), chunk.section, score)
+
+
+def _page_of(text: str, chunk: StoredChunk, corpus: Corpus) -> int | None:
+    """The page a quotation is printed on: where its chunk is, unless that chunk is a title alone on the
+    page before (“某局2026年度部门预算信息公开”), which introduces the quote but is not where it is."""
+    own = [s.strip() for s in _SENTENCE.split(body(chunk)) if s and s.strip()]
+    if len(own) != 1 or not _is_heading(own[0]):
+        return chunk.page  # the quote starts where its chunk is printed
+    pieces = [s.strip() for s in re.split(r"(?<=[。！？!?])|；|\n", text) if s and s.strip()]
+    said = next((s for s in pieces if not _is_heading(s)), "")
+    siblings = corpus.chunks_by_doc[chunk.doc.doc_id]
+    start = siblings.index(chunk)
+    for later in siblings[start:start + 12]:
+        if said[:20] and said[:20] in body(later):
+            return later.page
+    return chunk.page
 
 
 def _with_next(nodes: list[NodeWithScore], corpus: Corpus) -> list[tuple[int, StoredChunk]]:

@@ -2,7 +2,7 @@
 
 These are layouts the bundled corpus does not have: a 上海 college's 单位预算, a 西安 report whose totals
 table prints four blocks side by side, a 上海 bureau's 单位预算 that words its cars as 共有车辆, a 广州 bureau
-whose 基本支出 table has a row per unit.
+whose 基本支出 table has a row per unit, a 烟台 bureau whose “三公” table prints last year's budget beside this one's.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .corpus import MORE
 pytestmark = pytest.mark.skipif(not MORE.exists(), reason="../shared/corpus/more is not beside this checkout")
 
 FILES = ["上海交通职业技术学院2026年度单位预算.pdf", "西安市行政审批服务局2025年度部门预算.pdf", "上海市审计局2026年度单位预算.pdf",
-         "广州市统计局2026年度部门预算.pdf"]
+         "广州市统计局2026年度部门预算.pdf", "烟台市教育局2026年度部门预算.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,14 @@ def test_the_part_of_a_share_is_the_total_of_the_table_named_for_it(assistant):
     """基本支出 is the subject of 部门预算基本支出预算表 (a row per unit): its 合计 row, not one unit's row."""
     answer = assistant.ask("广州市统计局2026年的基本支出占本年支出合计的比例是多少？")
     assert "8401.67" in answer.text and "88.59%" in answer.text, answer.text
+
+
+def test_a_year_the_corpus_lacks_is_read_from_the_column_printed_beside_this_years(assistant):
+    """烟台's “三公” table prints 2025年预算数 (21.00) beside 2026年预算数 (10.00); no 2025 report is held."""
+    answer = assistant.ask("烟台市教育局2026年“三公”经费预算和2025年比，少了多少？")
+    assert "11.00万元" in answer.text and "21.00万元" in answer.text and not answer.refused, answer.text
+
+
+def test_a_unit_list_is_quoted_for_what_a_departments_budget_includes(assistant):
+    answer = assistant.ask("烟台市教育局的部门预算包括哪些单位？")
+    assert "烟台市市级机关幼儿园" in answer.text and "烟台幼儿师范高等专科学校" in answer.text, answer.text

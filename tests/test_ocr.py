@@ -98,6 +98,8 @@ def test_a_scanned_report_is_ingested_asked_cited_and_marked(tmp_path, cache, em
     assert "760.36" in answer.text and not answer.refused, answer.text
     cited = [c for c in answer.citations if "760.36" in c.text]
     assert cited and cited[0].page == 7 and cited[0].ocr is not None and "据扫描件识别" in answer.text
+    answer = assistant.ask("截至2025年底，北京市政务服务和数据管理局共有多少车辆？")  # counted in 台
+    assert "共有车辆7台" in answer.text and not answer.refused, answer.text
     answer = assistant.ask("市政务和数据局2026年基本支出预算是多少？")  # the short name the report gives itself
     assert "38,197.01" in answer.text or "38197.01" in answer.text, answer.text
     answer = assistant.ask("北京市政务服务和数据管理局所属二级单位有哪些？")
