@@ -47,7 +47,12 @@ def evaluate(assistant: Assistant, qa: list[dict], claims: list[dict], audit: li
         results["claims"] = claim_metrics(claims, verdicts)
         results["claim_results"] = [i | {"result": r} for i, r in zip(claims, verdicts)]
     if audit:
-        results["audit"] = audit_metrics(audit, run_audit(audit))
+        found = run_audit(audit)
+        # a document not beside this checkout (../shared/corpus/audit) is not scored, and is named as such
+        held = [e for e in audit if e["document"] in found]
+        if held:
+            results["audit"] = audit_metrics(held, found)
+            results["audit"]["documents_not_found"] = sorted({e["document"] for e in audit} - set(found))
     return results
 
 
