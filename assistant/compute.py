@@ -138,7 +138,7 @@ _WHOLE_FIRST = re.compile(r"([^，。？?]{2,30}?)(?:里|中|当中|之中|里�
 def share_parts(query: str) -> tuple[str, str] | None:
     """The part and the whole a share question names, in that order."""
     m = _SHARE.search(query)
-    if m and not re.fullmatch(r"(了|据)?(多大|多少)?", m.group(2)):
+    if m and not re.fullmatch(r"(了|据)?(多大|多少|百分之几?)?", m.group(2)):  # “占了百分之多少” names no whole
         return m.group(1), m.group(2)
     whole_first = _WHOLE_FIRST.search(query)
     return (whole_first.group(2), whole_first.group(1)) if whole_first else None

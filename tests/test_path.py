@@ -248,3 +248,12 @@ def test_a_clause_asking_only_for_columns_is_about_the_row_the_clause_before_nam
     assert "「其他自然资源事务支出」的「项目支出」为45.00万元" in answer.text, answer.text
     plan = understand("万里街道2025年基本支出和项目支出分别是多少？", corpus)  # no row named: the totals
     assert not any("万里" in i for c in plan.clauses for i in c.items)
+
+
+def test_a_share_asked_whole_first_names_its_whole():
+    """“基本支出里，人员经费占了百分之多少”: 了百分之 is how much is asked, not the whole."""
+    from assistant.compute import share_parts
+
+    assert share_parts("某局2026年财政拨款基本支出里，人员经费占了百分之多少？") == ("人员经费", "某局2026年财政拨款基本支出")
+    assert share_parts("人员经费占基本支出的百分之多少") == ("人员经费", "基本支出")
+    assert share_parts("公用经费占了多少") is None
