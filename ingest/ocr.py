@@ -274,7 +274,7 @@ _SPACED_NUMBER = re.compile(r"(?<=\d)\s*([,.，．])\s*(?=\d)")
 _NUMERIC = re.compile(r"^[\d\s,.，．%()（）\-OoIl]+$")
 # 入 read as 人 in the word these reports print on every page (not in 接收人员 and the like)
 CONFUSIONS = {"收人": "收入", "投人": "投入"}
-_CONFUSION = re.compile(r"(?<![接验回])(收人|投人)(?![员才口群力])")
+_CONFUSION = re.compile(rf"(?<![接验回])({'|'.join(CONFUSIONS)})(?![员才口群力])")
 
 
 # a box's first character when it is a lone stroke: 一 (一般…, 一、…) is often left outside the box
