@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .report import Fact, Paragraph, Report, Table
 
-UNITS = r"万元|亿元|元|百分点|%|个|辆|人次|批次|台\(套\)|台（套）|台|人|项|次|家|场|万"
+UNITS = r"万元|亿元|元|百分点|%|个|辆|人次|批次|台\(套\)|台（套）|台|人|名(?![称单词义录额])|项|次|家|场|万"
 FIGURE = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*({UNITS})")
 _CLAUSE_BREAK = re.compile(r"[，,；;。：:]")
 _GENERIC = {"支出", "金额", "收入", "资金", "合计", "共计", "其中"}

@@ -188,8 +188,15 @@ def read_pdf(path: str, display_path: str, progress: Callable[[int, int], None] 
 
 def _drop_rows(taken: int, grid: list[list[str | None]], spread: set[tuple[int, int]],
                marks: dict[tuple[int, int], Mark]):
-    """The grid without its first `taken` rows, positions renumbered."""
-    return (grid[taken:], {(r - taken, c) for r, c in spread if r >= taken},
+    """The grid without its first `taken` rows, positions renumbered.
+
+    A title cell that was merged down the whole table (a frame around it all, whose text is the whole
+    page's) is taken off with its row: its copies spread into the rows below are blanked too.
+    """
+    gone = {c.strip() for row in grid[:taken] for c in row if c and c.strip()}
+    kept = [[None if c and c.strip() in gone and (r, k) in spread else c for k, c in enumerate(row)]
+            for r, row in enumerate(grid) if r >= taken]
+    return (kept, {(r - taken, c) for r, c in spread if r >= taken},
             {(r - taken, c): m for (r, c), m in marks.items() if r >= taken})
 
 
@@ -203,10 +210,16 @@ def _title_inside(grid: list[list[str | None]]) -> tuple[str, str, int]:
     for r, row in enumerate(grid[:4]):
         texts = {c.strip() for c in row if c and c.strip()}
         if len(texts) > 1:
+            # “预算单位：某局 | 单位：万元”: a line of who and in what unit, split over two cells
+            if all(re.search(r"[:：]", t) for t in texts) and any(table_unit(t) for t in texts):
+                unit = unit or next(table_unit(t) for t in texts if table_unit(t))
+                taken = r + 1
+                continue
             break
         text = next(iter(texts), "")
         if text and table_title([text]):
             title = table_title([text])
+            unit = unit or table_unit(text)  # “…预算表 部门：某办公厅 单位：万元” in one cell
         elif text and table_unit(text):
             unit = table_unit(text)
         elif text:

@@ -185,7 +185,7 @@ _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2}$")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
 _UNIT_HEADER = re.compile(r"[（(](万元|亿元|元|万)[）)]")
-_TITLE = re.compile(r"(表|明细|情况)(（[^）]*）)?$")
+_TITLE = re.compile(r"(表|明细|情况)([（(][^）)]*[）)])?$")
 
 
 def table_unit(*texts: str) -> str:
@@ -198,13 +198,33 @@ def table_unit(*texts: str) -> str:
 
 
 def table_title(lines: list[str]) -> str:
-    """The nearest line above a table that reads like a table title."""
-    for text in reversed(lines):
-        t = re.sub(r"\s+", "", text)
-        t = re.sub(r"编制(部门|单位)[:：].*$", "", t)
-        t = _UNIT_LINE.sub("", t).strip()
-        if t and _TITLE.search(t) and not t.startswith("注"):
-            return t.replace("“”", "").strip()
+    """The nearest line above a table that reads like a table title.
+
+    A title may run over two lines (“…明细表（按支出经济分类科目-不” / “含上年结转）”), share its line with the
+    unit it is for (“一般公共预算基本支出预算表 部门：某办公厅 单位：万元”), or carry its code after it
+    (“收入预算总表 公开表二”, “收入总表(预算表2)”): the code is put before the name, where readers look for it.
+    """
+    for i in range(len(lines) - 1, -1, -1):
+        for text in (lines[i], lines[i - 1] + lines[i] if i else ""):
+            title = _as_title(text)
+            if title:
+                return title
+    return ""
+
+
+# a table's code printed after its name: 公开表二, 预算表2, 表6 (in brackets or not)
+_CODE_AFTER = re.compile(r"[（(]?((?:公开|预算|部门|单位)?表[一二三四五六七八九十\d]{1,3})[）)]?$")
+
+
+def _as_title(text: str) -> str:
+    t = re.sub(r"\s+", "", text)
+    t = re.sub(r"(?:编制|预算)?(?:部门|单位)(?:名称)?[:：].*$", "", t)
+    t = _UNIT_LINE.sub("", t).strip()
+    code = _CODE_AFTER.search(t)
+    if code and code.start() > 0 and _TITLE.search(t[:code.start()]):
+        t = f"{code.group(1)} {t[:code.start()]}"
+    if t and _TITLE.search(t) and not t.startswith("注"):
+        return t.replace("“”", "").strip()
     return ""
 
 
@@ -284,6 +304,9 @@ def _split_row(cells: list[str]) -> tuple[str, str, list[int]]:
         if not (len(cells[i]) >= 3 and cells[i] == "".join(code_parts)):
             code_parts.append(cells[i])  # (a merged code cell spread over 类 | 款 | 项 repeats the whole code)
         i += 1
+    if not code_parts and i + 1 < len(cells) and re.fullmatch(r"\d{3,9}", cells[i]) and cells[i + 1] \
+            and parse_number(cells[i + 1])[0] is None:
+        code_parts, i = [cells[i]], i + 1  # a unit's code before its name (302003 | 无锡市价格监测认定中心)
     labels: list[str] = []
     while i < len(cells) and parse_number(cells[i])[0] is None and not UNREADABLE.match(cells[i]):
         if cells[i] and cells[i] not in ("类", "款", "项") and (not labels or labels[-1] != cells[i]):

@@ -165,3 +165,33 @@ def test_a_merged_code_cell_gives_its_code_once():
     labels = {f.label for f in report_facts(report) if f.table or f.column}
     assert "30201 办公费" in labels
     assert not [lab for lab in labels if re.match(r"(\d{3,7})\1+", lab)]
+
+
+@pytest.mark.parametrize("lines, title", [
+    # the unit and the department share the title's line, inside the table's frame (江苏 2017–2019 tables)
+    (["一般公共预算基本支出预算表部门：中国共产党江苏省委员会办公厅 单位：万元"], "一般公共预算基本支出预算表"),
+    # its code printed after it, on its own line or in brackets (江苏 公开表二, 长春 预算表2)
+    (["收入预算总表公开表二部门： 江苏省人大常委会办公厅 单位：万元"], "公开表二 收入预算总表"),
+    (["收入总表(预算表2)"], "预算表2 收入总表"),
+    # a title broken over two lines (西安 表6)
+    (["表6", "2021年部门综合预算一般公共预算支出明细表（按支出经济分类科目-不", "含上年结转）", "单位：元"],
+     "2021年部门综合预算一般公共预算支出明细表（按支出经济分类科目-不含上年结转）"),
+    (["单位：万元"], ""), (["注：本表为空表"], ""),
+])
+def test_a_table_title_is_read_however_it_is_printed(lines, title):
+    from ingest.structure import table_title
+
+    assert table_title(lines) == title
+
+
+def test_a_title_framed_with_the_whole_table_names_it_and_leaves_its_cells():
+    """江苏省委办公厅2019 prints each table inside a frame whose one cell holds the title and the page's text:
+    the title names the table, its unit is read from the same cell, and no column is named by the frame."""
+    path = REPORTS / "budgets" / "jiangsu" / "江苏省委办公厅__江苏省委办公厅2019年度部门预算公开表格.pdf"
+    report = read(path)
+    table = next(t for t in report.tables if t.title == "财政拨款收支预算总表")
+    assert table.unit == "万元"
+    assert not any("部门：" in c or len(c) > 40 for c in table.columns), table.columns
+    basic = next(t for t in report.tables if t.title == "一般公共预算基本支出预算表（经济科目）")
+    assert basic.unit == "万元" and any("办公费" in r.label for r in basic.rows)
+

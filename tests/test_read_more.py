@@ -77,3 +77,14 @@ def test_four_tables_side_by_side_give_each_amount_its_own_row_name():
     assert not [f for f in facts if "政府性基金拨款" in f.label and f.value], "a 收入 row named a 支出 amount"
     assert any(f.label == "(6)资本性支出" and f.value == 12385520 for f in facts)
     assert any(f.label == "3、机关资本性支出" and f.value == 12385520 for f in facts)
+
+
+def test_a_units_code_before_its_name_names_its_row():
+    """江苏-layout totals tables list each unit of a department by its code (302003) and name: the row is the
+    unit's, not a second 合计 (541.82 was read as 「合计」 of 收入总表)."""
+    report = _read("无锡市发展和改革委员会2025年度部门预算.pdf")
+    table = next(t for t in report.tables if t.title.endswith("收入总表"))
+    row = next(r for r in table.rows if "无锡市价格监测认定中心" in r.label)
+    assert row.code == "302003" and str(row.cells["合计"].value) == "541.82"
+    assert [r.label for r in table.rows].count("合计") == 1
+
