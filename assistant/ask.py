@@ -24,18 +24,20 @@ from pathlib import Path
 
 from . import compute, quoting, refusals
 from .answer import Answer
-from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, best_docs, item_name, item_terms, pick
+from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, about, best_docs, item_name, item_terms, pick, report_of, row_total
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons, stated
 from .intents import YEAR_WORDS
 from .names import longest_first
-from .plan import Clause, understand
+from .plan import COLUMN_WORDS, Clause, understand
 from .retrieve import Retriever
 from .review import reviewed
 from .scope import Scope, expand
 from .verify import MISMATCH, RECOMPUTED, SOURCED, UNVERIFIABLE
 
 _AMOUNT_ASKED = re.compile(r"多少钱|金额|经费|(预算|花|安排|支出)了?多少|万元")
+# “会议费和培训费比上年各减少多少” compares each item with its year before, not the items with each other
+_AGAINST_PRIOR = re.compile(r"上年|去年|上一年|前一年")
 _ITEM_WORDS = re.compile(r"占比|占|比例|比重|预算|决算|执行率|完成|增长|增加|减少|下降|人次|批次|辆")
 
 
@@ -103,7 +105,7 @@ class Assistant:
         if clause.operation == "passage" and scope.years and not scope.at_year_end \
                 and not any(d.year in scope.years for d in scope.docs):
             return refusals.scope(draft, scope, corpus)  # words are quoted from the year asked, never another's
-        draft.items = clause.items
+        earlier, draft.items = draft.items, clause.items
         if clause.operation == "undisclosed":
             return refusals.undisclosed(draft, scope, price="price" in clause.intents)
         if clause.operation == "passage":
@@ -133,7 +135,11 @@ class Assistant:
             nearest = [h.chunk for h in self.retriever.chunks(asked, {d.doc_id for d in scope.docs},
                                                               k=quoting.NEAREST) if h.corroborated]
             return refusals.item(draft, terms, scope, corpus, nearest)
-        facts = [per_doc[d][0][0] for d in docs]
+        if clause.intents & {"compare", "growth"}:  # two years or two units, each however many files it has
+            per_doc, docs = _by_report(per_doc, docs, corpus)
+        if clause.operation == "lookup" and draft.answers:
+            per_doc = _not_yet_given(per_doc, draft, clause, earlier)
+        facts = [row_total(per_doc[d][0][0], corpus, clause.text) for d in docs]
         if clause.counter:  # “多少人”, “几辆车” ask for a count: an amount, or a count of something else, is not it
             counted = _counted(clause, per_doc, docs)
             if counted is None:
@@ -161,17 +167,20 @@ class Assistant:
             return
         if clause.has("share") and self._share(draft, clause, facts[0], scope, words):
             return
-        if len(facts) == 2 and clause.intents & {"compare", "growth"}:
-            levels = [next((f for f in r if f.measure not in CHANGE and f.uom != "%"), r[0]) for r in ranked]
+        one_report = len({report_of(f.doc) for f in facts}) == 1  # a narrative and its tables file are one
+        if len(facts) == 2 and not one_report and clause.intents & {"compare", "growth"}:
+            # each side's level, about the item itself (“三公”经费, not the 因公出国 figure of a sentence naming it)
+            levels = [next((f for f in r if f.measure not in CHANGE and f.uom != "%" and about(f, list(clause.items))),
+                           next((f for f in r if f.measure not in CHANGE and f.uom != "%"), r[0])) for r in ranked]
             return compute.compare(draft, compute.alike(levels, ranked), clause.direction)
         if clause.has("growth") and len(facts) == 1 and compute.growth_from_change(draft, facts[0], corpus):
             return
-        if len(facts) == 1 and clause.intents & {"compare", "growth"} and facts[0].measure not in CHANGE:
+        if one_report and clause.intents & {"compare", "growth"} and facts[0].measure not in CHANGE:
             # “比上年增加了多少” of one report is the change it states in words beside the same level
             level = facts[0]
-            stated_change = next((f for f, _ in per_doc[docs[0]][:12] if f.measure in CHANGE and not f.table and any(
-                o.value == level.value and o.uom == level.uom for o in corpus.facts_by_source[(f.doc.doc_id, f.source)])),
-                None)
+            stated_change = next((f for d in docs for f, _ in per_doc[d][:12] if f.measure in CHANGE and not f.table
+                                  and any(o.value == level.value and o.uom == level.uom
+                                          for o in corpus.facts_by_source[(f.doc.doc_id, f.source)])), None)
             facts = [stated_change] if stated_change is not None else facts
         for fact in facts:
             lookup(draft, fact, clause.text, corpus)
@@ -197,8 +206,8 @@ class Assistant:
             picked.append(per_doc[docs[0]][0][0])
         if clause.has("sum") and compute.total(draft, picked):
             return
-        if clause.has("compare") and not clause.has("sum"):
-            return compute.compare(draft, picked[:2])
+        if clause.has("compare") and not clause.has("sum") and not _AGAINST_PRIOR.search(clause.text):
+            return compute.compare(draft, picked[:2])  # (each against its own year before: each is looked up)
         for fact in picked:
             lookup(draft, fact, clause.text, self.corpus)
 
@@ -213,7 +222,9 @@ class Assistant:
             terms = item_terms(part, words) or [t for t in re.findall(r"[\u4e00-\u9fff]{2,}", part) if t not in words]
             if not terms:
                 return False
-            ranked[part] = (terms, [f for f, _ in pick(self.retriever, part, scope, terms).get(fact.doc.doc_id, [])])
+            found = pick(self.retriever, part, scope, terms)  # in the report's files, its narrative and its tables
+            same = [x for d, v in found.items() if report_of(self.corpus.documents[d]) == report_of(fact.doc) for x in v]
+            ranked[part] = (terms, [f for f, _ in sorted(same, key=lambda x: -x[1])])
         (part_terms, part_facts), (whole_terms, whole_facts) = ranked.values()
         if all(MEASURE_WORDS.fullmatch(t) for t in whole_terms) and any("预算" in t for t in whole_terms):
             # “行政运行的决算数占年初预算的百分之几” is the item's own budget: an execution rate
@@ -237,6 +248,38 @@ def _counted(clause: Clause, per_doc: dict, docs: list[str]) -> tuple[list[str],
     if _AMOUNT_ASKED.search(clause.text):
         return docs, [per_doc[d][0][0] for d in docs]
     return None
+
+
+def _not_yet_given(per_doc: dict, draft: Draft, clause: Clause, earlier: tuple[str, ...]) -> dict:
+    """A later part of a question asks for what the earlier parts did not give: a figure not yet shown, named
+    by the words the earlier part did not use (“…收入总计, and how much of it is carried over” asks for
+    上年结转), or the column it names in the row given (“…一共多少？其中其他收入有多少？”)."""
+    shown = {(f.doc.doc_id, f.label, f.value) for given, _ in draft.answers.values() for f in given}
+    fresh = [t for t in clause.items if t not in earlier]
+    columns = [c for c in COLUMN_WORDS.findall(clause.text) if c not in ("合计", "小计", "其中")]
+
+    def fit(fact: StoredFact) -> float:
+        return (2.0 if any(c in fact.column for c in columns) else 1.0) * \
+               (2.0 if any(t in fact.text for t in fresh) else 1.0)
+    return {d: sorted(kept, key=lambda x: -x[1] * fit(x[0]))
+            for d, v in per_doc.items()
+            for kept in [[x for x in v if (d, x[0].label, x[0].value) not in shown] or v]}
+
+
+def _by_report(per_doc: dict, docs: list[str], corpus: Corpus) -> tuple[dict, list[str]]:
+    """The files of one report (its narrative and its tables) ranked as one, under its best-scoring file."""
+    groups: dict[tuple, list[str]] = {}
+    for d in docs:
+        groups.setdefault(report_of(corpus.documents[d]), []).append(d)
+    for d in per_doc:  # a file of the report that ranked below the others still holds its tables
+        if d not in docs and report_of(corpus.documents[d]) in groups:
+            groups[report_of(corpus.documents[d])].append(d)
+    if all(len(g) == 1 for g in groups.values()):
+        return per_doc, docs
+    merged = dict(per_doc)
+    for group in groups.values():
+        merged[group[0]] = sorted((x for d in group for x in per_doc[d]), key=lambda x: -x[1])
+    return merged, [group[0] for group in groups.values()]
 
 
 def _bare_name(part: str, words: list[str]) -> str:

@@ -44,11 +44,23 @@ _PROPORTION = re.compile(r"[一二两三四五六七八九十几]成多?|一半|
 _HEADS = {"收入", "支出", "收支", "总收入", "总支出", "收入总额", "支出总额"}
 # a 科目 code the question gives (“博物馆”（2070205）, 30201): the row printed with it is the one asked
 _CODE_ASKED = re.compile(r"(?<![\d.,])([123]\d{2}(?:\d{2}){0,2})(?![\d.,%万元亿台辆人个次年])")
+# a table of several items (“三公”经费、会议费、培训费支出表): its 合计 is no one item's total
+_SEVERAL = re.compile(r"[^\d]、|[和及](?!运行|维护)")
+# Items with a table of their own: the 三公 items are budgeted in basic and project spending alike, and only
+# the 三公 table gives them whole (公务接待费 185,000元 in a 基本支出 table, 28.50万元 in the 三公 table)
+HOME_TABLES = ((re.compile(r"三公|因公出国|公务接待|公务用车"), "三公"), (re.compile(r"会议费"), "会议费"),
+               (re.compile(r"培训费"), "培训费"))
+# words that ask for the item as one part of spending, so that its home table is not the one meant
+_PART_OF_SPENDING = re.compile(r"基本支出|项目支出|经济分类|人员经费|公用经费")
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")
 
 
 # The code a table is numbered by, before its name: 预算07表, 公开05表, 公开表5, 表一, 表9, 附表3
 TABLE_CODE = re.compile(r"^(?:(?:预算|公开|部门|单位)?\d{1,2}表|(?:公开)?表[一二三四五六七八九十\d]{1,3}|附表\d{1,2})")
+
+
+# …or after it, in brackets: 收入总表（预算表2）, 收入预算总表（公开表二）
+_CODE_AFTER = re.compile(r"[（(]((?:预算|公开|部门|单位)?\d{1,2}表|(?:公开|预算)?表[一二三四五六七八九十\d]{1,3})[)）]$")
 
 
 def bare(text: str) -> str:
@@ -63,11 +75,12 @@ def table_named(table: str, query: str) -> bool:
     query = bare(query)
     if len(core) >= 4 and core in query:
         return True
-    code = TABLE_CODE.match(core)
+    code = TABLE_CODE.match(core) or _CODE_AFTER.search(core)
     if not code:
         return False
-    name = core[code.end():]
-    return (len(name) >= 4 and name in query) or bool(re.search(rf"{re.escape(code.group(0))}(?![\d一二三四五六七八九十])", query))
+    name = core[code.end():] if code.start() == 0 else core[:code.start()]
+    printed = code.group(1) if code.lastindex else code.group(0)
+    return (len(name) >= 4 and name in query) or bool(re.search(rf"{re.escape(printed)}(?![\d一二三四五六七八九十])", query))
 
 
 def item_name(label: str) -> str:
@@ -306,6 +319,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     pieces = {w: [t for t in terms if t != w and t in w] for w in whole_terms}
     # a body inside the unit (某某指挥中心) is asked about only in the facts that name it
     within = scope.mentioned if scope.mentioned and scope.mentioned in query else ""
+    homes = [table for items, table in HOME_TABLES if any(items.search(t) for t in terms)]
     for fact, score in ranked:
         if within and within not in re.sub(r"\s+", "", " ".join([fact.text, fact.source, fact.section])):
             continue
@@ -327,7 +341,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 2.0 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.7
         elif fact.table and terms and not any(t in " ".join([*fact.path, fact.label, fact.section, fact.column])
                                               for t in terms) and all(t in fact.table for t in terms) \
-                and not _SOURCE_COLUMN.sub("", fact.column):
+                and not _SOURCE_COLUMN.sub("", fact.column) and not _SEVERAL.search(fact.table):
             # the item is the table's subject (基本支出预算表, rows by unit): asked as a whole, it is the total row
             exact *= 2.5 if re.fullmatch(r"(支出|收入)?(合计|总计)", label.replace(" ", "")) else 0.5
         if terms and set(terms) <= _HEADS and not CHANGE_WORDS.search(query):
@@ -344,6 +358,8 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
             exact *= 3.0 if code.group(0) in codes else 0.5 if len(code.group(0)) in map(len, codes) else 1.0
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
+        elif fact.table and homes and not any(h in fact.table for h in homes) and not _PART_OF_SPENDING.search(query):
+            exact *= 0.7
         if fact.table and not any(t in fact.label for t in terms) and \
                 any(n in fact.label for n in short_names(fact.doc.unit) + [fact.doc.unit] if len(n) >= 3):
             exact *= 0.4  # a row of a table of units (某局（本级）) is the unit's every item, not the one asked
@@ -356,6 +372,30 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
     for doc_id in per_doc:
         per_doc[doc_id].sort(key=lambda x: -x[1])
     return per_doc
+
+
+# Where money comes from: a column headed by one source alone (一般公共预算 › 2, 单位资金) holds a part of its row
+_FUNDING = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|财政专户|单位资金|其他资金|事业收入|经营收入|上年结转|其他收入|"
+                      r"上级补助|附属单位")
+_FUNDING_HEAD = re.compile(rf"^(?:[一二三四五六七八九十\d]+[、.．])?(?:{_FUNDING.pattern})"
+                           r"(?:预算|拨款|资金|收入|管理资金|结余|上缴收入|补助收入)*\d*$")
+
+
+def row_total(fact: StoredFact, corpus: Corpus, query: str) -> StoredFact:
+    """A row asked for without naming where its money comes from is its total (总计 4,237.00), not the cell of
+    one source that the question's 预算 happens to match (财政拨款 › 一般公共预算 0.00)."""
+    if not fact.table or _FUNDING.search(query) or not any(_FUNDING_HEAD.match(h.strip())
+                                                           for h in fact.column.split(" › ")):
+        return fact
+    return next((o for o in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
+                 if o.label == fact.label and o.value is not None and o.uom == fact.uom
+                 and re.sub(r"[\s\d›]", "", o.column) in ("总计", "合计")), fact)
+
+
+def report_of(doc: Document) -> tuple:
+    """A report published as two files (its narrative and its tables, 情况说明 / 报表) is one report to the
+    user: what the two files hold is never compared as if it were two years' or two units'."""
+    return doc.unit, doc.year, doc.kind, doc.scope or "部门"  # a file that names no scope is a department's
 
 
 def best_docs(per_doc: dict[str, list[tuple[StoredFact, float]]], limit: int = 6) -> list[str]:

@@ -51,14 +51,15 @@ INTENTS: tuple[Intent, ...] = (
     # answered with the report's words
     _intent("describe", r"职责|职能|干什么|做什么|负责什么|负责哪些|主要任务|工作任务|基本情况|单位概况|部门概况|简介|"
                         r"是什么单位|是什么机构|什么性质|工作目标|重点工作|主要工作|做了什么|完成得怎|完成情况|"
-                        r"怎么开展|开展情况|管理办法|如何管理|归谁|隶属|主管部门|谁领导|谁管理|领导和管理|上级单位", passage=True,
+                        r"怎么开展|开展情况|管理办法|如何管理|归谁|隶属|主管部门|谁领导|谁管理|领导和管理|上级单位|"
+                        r"由谁.{0,2}(?:管|领导)|谁来管|是一(?:所|个|家)什么|什么样的(?:学校|单位|机构|部门|组织)", passage=True,
             needs="a section or sentences about the unit's work"),
     _intent("list", r"内设|机构设置|哪些(机构|部门|处室|科室|单位|下属|项目)|下属单位|所属单位|包括哪些|包含哪些|由哪些|"
                     r"几个(处室|科室|机构|单位|部门)|组成", passage=True, needs="the list as the report gives it"),
     _intent("define", r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|怎么定义|是什么$|是什么？|是什么\?",
             passage=True, needs="the report's own definition of a term"),
     _intent("when", r"什么时候|何时|哪天|几月|日期|公开时间|发布时间", passage=True, needs="a sentence with the date"),
-    _intent("who", r"由谁|谁中标|中标单位|中标(的|方|公司|企业)|(施工|承建|设计|监理|中标)单位是|哪家公司|哪个公司|哪(家|个)(公司|企业|单位)?.{0,8}(中标|承接|承建|承办)|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
+    _intent("who", r"由谁(?!.{0,2}(?:管|领导))|谁中标|中标单位|中标(的|方|公司|企业)|(施工|承建|设计|监理|中标)单位是|哪家公司|哪个公司|哪(家|个)(公司|企业|单位)?.{0,8}(中标|承接|承建|承办)|供应商是|承办单位|联系人|联系电话|地址|位于哪|在哪儿办公|在哪里办公", passage=True,
             needs="a sentence naming the party"),
     _intent("yes_no", r"有没有|有无|是否有|是否存在|是否安排|是否发生|有.{0,16}吗|安排.{0,16}了吗|要.{0,12}吗|(打算|准备|计划).{0,12}吗", passage=True,
             needs="the figure if there is one (有), else the report's sentence that says there is none (没有)"),

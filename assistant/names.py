@@ -89,6 +89,10 @@ def short_names(unit: str) -> list[str]:
                             ("委员会", "委"), ("人民检察院", "检察院"), ("高级人民法院", "高院")):
             if long in name:
                 names.add(name.replace(long, short))
+    # a provincial organ's office publishes the organ's budget: 江苏省政协办公厅 is asked as 省政协, 江苏省人大
+    organs = {n[:-3] for n in names if n.endswith("办公厅")}
+    names |= organs | {m.group(1)[-1] + o for o in organs
+                       if m and len(o) >= 2 and o[0] not in "省市区县委" and not o.startswith(m.group(1)[:2])}
     return longest_first(n for n in names if len(n) >= 3)
 
 
@@ -224,6 +228,8 @@ def named_as(text: str, unit: str) -> str:
             continue
         while run and run[-1] not in ends:
             run = run[:-1]
+        # a name starts after the one before it ends (“苏州审计局和苏州自然资源规划局”): not with 局 or 和
+        run = run.lstrip("".join(ends) + "和与及")
         best = run if len(run) > len(best) else best
         run = ""
     return best if len(best) >= 4 else ""

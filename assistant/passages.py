@@ -38,6 +38,9 @@ TOPICS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple((re.compile(
     (r"下属|所属|下面|下设|二级|包括哪些.{0,4}单位|哪些.{0,4}单位|编制范围|单位构成|组成|由哪些",
      ("单位构成", "编制范围", "下属", "组成", "二级", "所属单位", "预算包括", "决算包括")),
     (r"性质|什么级别|行政级别|几级|规格", ("事业单位", "行政单位", "公益", "参照公务员", "级")),
+    # what kind of body it is and who runs it (是一所什么样的学校，由谁来管): its opening lines say so
+    (r"什么样的?(?:学校|单位|机构|部门|组织)|是一(?:所|个|家)什么|由谁.{0,2}(?:管|领导)|谁来管|归谁|隶属|主管部门|上级单位",
+     ("职能", "概况", "基本情况", "直属", "隶属", "主管", "领导和管理", "管理")),
     (r"什么意思|指什么|是指|什么是|含义|定义|名词解释|怎么理解|是什么", ("名词解释",)),
     (r"绩效|目标|完成得|完成情况|效果", ("绩效", "目标", "完成情况", "自评")),
     (r"公开|什么时候|何时|日期|时间", ("公开", "时间", "日期")),
@@ -51,7 +54,9 @@ NEGATION = re.compile(r"无|没有|未(安排|发生|使用|设置|编制)|不(�
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
 _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没有 有无 请问 一下 介绍 说明 情况 意思 主要 是 的 了 吗 呢 "
                       "部门 单位 报告 年度 预算 决算 这个 那个 我们 你们 具体 内容 哪里 多少 包括 包含 几个 告诉 谁 有没有 没有 有无 安排 "
-                      "是否 哪个 汇总 市级 本级 下面 这个单位 部门预算 单位预算 部门决算 单位决算 性质 组成".split())
+                      "是否 哪个 汇总 市级 本级 下面 这个单位 部门预算 单位预算 部门决算 单位决算 性质 组成 一所 一家 什么样 来管 谁来管 由谁".split())
+# the headings of a report's parts, printed as a line of their own within a section
+_NEXT_PART = re.compile(r"(机构设置|名词解释|主要职能|主要职责|单位职能|部门职责|概况|情况说明|基本情况)$")
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
@@ -363,6 +368,8 @@ def _following(sentences: list[str], corpus: Corpus, chunk: StoredChunk, long: b
     for sentence in pool:
         if out and (len(out) + len(sentence) > limit or (said >= most and not out.endswith(("：", ":")))):
             break
+        if said and out.endswith("。") and _is_heading(sentence) and _NEXT_PART.search(sentence):
+            break  # a heading after the answer opens the next part (某校机构设置, 名词解释), not a broken line
         # a heading does not answer (the sentences under it do); the items of a list are one answer
         said += not (_is_heading(sentence) or _ITEM.match(sentence))
         out += sentence if not out or out.endswith(("。", "；", "：", ":")) else "；" + sentence

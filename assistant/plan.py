@@ -43,7 +43,7 @@ _COUNTER = re.compile(r"(?:多少|几)(辆|人次|批次|人|名|台|套)")
 # a count of people named by who they are (多少在校学生, 几名职工) is a count in 人
 _PEOPLE = re.compile(r"(?:多少|几)(?:个|名|位)?(?:在校)?(?:学生|在校生|员工|职工|教师|老师|医生|护士|干部|工作人员)")
 # “名下有没有车辆” asks what the unit holds (a count of 辆), not what it spends on cars
-_POSSESSED = re.compile(r"(?:有没有|有无|名下|手里|手上|拥有|共有).{0,6}(?:车辆|公务车|公车|机动车|汽车)(?!.{0,4}(?:费|钱|购))")
+_POSSESSED = re.compile(r"(?:有没有|有无|名下|手里|手上|拥有|共有).{0,6}(?:车辆|公务用车|公务车|公车|机动车|汽车)(?!.{0,4}(?:费|钱|购))")
 _SPLIT_ITEMS = re.compile(r"和|与|及|以及|、|加上|还有")
 _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|谁|有没有|有无")
 # A clause that goes on about what the clause before it named (“…合计是多少？包括哪些科目？”)
@@ -54,7 +54,8 @@ _OF_SUBJECT = re.compile(r"目标|绩效|完成|效果|用途|用在|用于")
 _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
 # A row's columns: a clause asking for them alone (“其中项目支出多少？”, “基本支出和项目支出分别是多少？”)
 # after a clause that named a row (博物馆, 高等职业教育) asks for that row's columns
-_COLUMNS = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|一般公共预算|政府性基金|其他资金|上年结转|合计|小计|其中")
+COLUMN_WORDS = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|一般公共预算|政府性基金|国有资本经营预算|财政专户|其他资金|"
+                      r"单位资金|事业收入|经营收入|其他收入|上级补助收入|上年结转|合计|小计|其中")
 _HEAD_TERMS = {"收入", "支出", "总额", "总计", "预算", "决算"}
 _UP = re.compile(r"增加|增长|上升|提高")
 _DOWN = re.compile(r"减少|下降|降低")
@@ -226,11 +227,11 @@ def split_clauses(text: str) -> list[str]:
 
 
 def _columns_only(clause: str) -> bool:
-    return bool(_COLUMNS.search(clause)) and not item_terms(_COLUMNS.sub(" ", clause), [])
+    return bool(COLUMN_WORDS.search(clause)) and not item_terms(COLUMN_WORDS.sub(" ", clause), [])
 
 
 def _names_row(clause: str) -> bool:
-    return bool(set(item_terms(_COLUMNS.sub(" ", clause), [])) - _HEAD_TERMS)
+    return bool(set(item_terms(COLUMN_WORDS.sub(" ", clause), [])) - _HEAD_TERMS)
 
 
 def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
@@ -254,9 +255,9 @@ def split_items(text: str, words: list[str], joined: list[str]) -> list[str]:
             parts.append(p)
     if len(parts) > 1 and _names_row(parts[0]) and _columns_only(parts[-1]):
         # “高等职业教育支出基本支出和项目支出”: the columns asked are each the row's
-        row = _COLUMNS.sub(" ", parts[0])
+        row = COLUMN_WORDS.sub(" ", parts[0])
         parts = [parts[0]] + [row + p if _columns_only(p) else p for p in parts[1:]]
     return parts
 
 
-__all__ = ["Clause", "QueryPlan", "OPERATIONS", "understand"]
+__all__ = ["COLUMN_WORDS", "Clause", "QueryPlan", "OPERATIONS", "understand"]

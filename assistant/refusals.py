@@ -91,6 +91,7 @@ def _table_core(title: str, units: list[str]) -> str:
     title = re.sub(r"[“”\"]", "", title)
     for name in longest_first([n for u in units for n in short_names(u)] + list(units)):
         title = title.replace(name, "")
+    title = re.sub(r"^.*的", "", title)  # “湖州退役军人局的项目支出预算表” names the 项目支出预算表
     return re.sub(r"^.*?20\d{2}年?度?|部门|单位|本级|预算|决算", "", title)
 
 

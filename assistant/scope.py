@@ -58,6 +58,8 @@ ENGLISH = [
     (r"meetings?|conferences?", "会议费"), (r"training", "培训费"), (r"property management", "物业管理费"),
     (r"basic expenditures?|basic spending", "基本支出"), (r"project expenditures?|project spending", "项目支出"),
     (r"personnel (expenses?|costs?|funds?)", "人员经费"), (r"public (funds?|expenses?)", "公用经费"),
+    (r"(revenue|income) and expenditures?", "收入 支出"),  # one item, named as its reports do (收入、支出预算总计)
+    (r"carr(y|ied|ies)[- ]?over|brought forward|(balance|surplus) from (the )?previous years?", "上年结转"),
     (r"total (revenue|income)", "本年收入合计"), (r"total (expenditure|spending)", "本年支出合计"),
     (r"fiscal appropriations?|government appropriations?", "财政拨款"),
     (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
@@ -72,12 +74,13 @@ ENGLISH = [
     (r"department(al)? budgets?", "部门预算"), (r"unit budgets?", "单位预算"),
     (r"department(al)? final accounts?", "部门决算"), (r"unit final accounts?", "单位决算"),
     (r"budget(ed)?", "预算"), (r"final accounts?|actual (spending|expenditure)", "决算"),
-    (r"share|proportion|percent(age)?", "占比"), (r"increase[sd]?|growth|grew|rise|rose", "增长"),
+    (r"share|proportion|percent(age)?", "占比"), (r"increase[sd]?|growth|grow|grew|rise|rose", "增长"),
     (r"decrease[sd]?|decline[sd]?|drop(ped)?|fell|fall", "减少"), (r"why|reasons?|because", "原因"),
     (r"how many (cars|vehicles)", "公务用车 辆"), (r"batch(es)?", "批次"), (r"person[- ]times?|visitors?|people", "人次"),
     (r"how (much|many)", "多少"), (r"what (was|is|were|are)", "多少"), (r"difference|compared? (to|with)|more than|less than", "相差"),
     (r"previous year|last year|prior year", "上年"),
-    (r"unspent|left over|remaining", "结余"), (r"in total|combined|altogether|sum", "合计"),
+    (r"unspent|left over|remaining", "结余"), (r"each|respectively|separately", "分别"),
+    (r"goods", "货物"), (r"services?", "服务"), (r"in total|combined|altogether|sum", "合计"),
     (r"expenditures?|spending|spent|spend|cost", "支出"), (r"revenue|income", "收入"),
 ]
 
@@ -110,6 +113,8 @@ def translate(question: str) -> str:
     text = re.sub(r"\bin (20\d{2})\b|\b(20\d{2})\b", lambda m: f" {m.group(1) or m.group(2)}年 ", text)
     if re.search(r"主要职责是什么|内设哪些机构|包括哪些单位|是什么意思|什么时候公开", text):
         text = text.replace("多少", " ")  # “what are the duties” asks for words, not an amount
+    # two report terms joined in English are joined in Chinese (“meetings and for training” → 会议费和培训费)
+    text = re.sub(r"([\u4e00-\u9fff）”])\s+(?:and|&)\s+(?:(?:for|on|the|of)\s+)*([\u4e00-\u9fff“])", r"\1和\2", text)
     return re.sub(r"\b[a-z][a-z'-]*\b", " ", text)  # words with no report term are no item
 
 

@@ -13,7 +13,8 @@ from .corpus import MORE
 pytestmark = pytest.mark.skipif(not MORE.exists(), reason="../shared/corpus/more is not beside this checkout")
 
 FILES = ["上海交通职业技术学院2026年度单位预算.pdf", "西安市行政审批服务局2025年度部门预算.pdf", "上海市审计局2026年度单位预算.pdf",
-         "广州市统计局2026年度部门预算.pdf", "烟台市教育局2026年度部门预算.pdf"]
+         "广州市统计局2026年度部门预算.pdf", "烟台市教育局2026年度部门预算.pdf", "珠海市政府投资交通市政项目工务中心2026年度部门预算.pdf",
+         "湖州市退役军人事务局2026年度部门预算.pdf", "上海科技大学附属学校2026年度单位预算.pdf", "无锡市发展和改革委员会2025年度部门预算.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +64,26 @@ def test_a_year_the_corpus_lacks_is_read_from_the_column_printed_beside_this_yea
 def test_a_unit_list_is_quoted_for_what_a_departments_budget_includes(assistant):
     answer = assistant.ask("烟台市教育局的部门预算包括哪些单位？")
     assert "烟台市市级机关幼儿园" in answer.text and "烟台幼儿师范高等专科学校" in answer.text, answer.text
+
+
+def test_a_row_asked_without_a_source_of_money_is_its_total(assistant):
+    """珠海's project row prints 总计 4,237.00 and 一般公共预算 0.00 (the money is 政府性基金): the question's 预算
+    names no source, so the total answers, not the 0.00 its word matches."""
+    answer = assistant.ask("珠海工务中心2026年给黄杨泵站到缯坑水库第二条原水管工程安排了多少预算？")
+    assert "4237.00万元" in answer.text and "为0.00万元" not in answer.text, answer.text
+
+
+def test_a_subordinate_units_row_answers_for_it_and_a_later_part_names_its_column(assistant):
+    """A unit of the department (湖州's 休养所, 无锡's 价格监测认定中心) is answered by its row of the totals table;
+    “其中其他收入有多少” is that row's 其他收入, not the department's (283.30)."""
+    answer = assistant.ask("湖州市军队离休退休干部休养所2026年预算一共多少？其中其他收入有多少？")
+    assert "3011.95万元" in answer.text and "253.30万元" in answer.text and "283.30" not in answer.text, answer.text
+    answer = assistant.ask("无锡发改委下属的价格监测认定中心，2025年预算是多少？")
+    assert "541.82万元" in answer.text, answer.text
+
+
+def test_what_kind_of_body_and_who_runs_it_is_quoted_from_its_opening_lines(assistant):
+    answer = assistant.ask("上海科技大学附属学校是一所什么样的学校？由谁来管？")
+    assert not answer.refused and "十二年制学校" in answer.text and "共同领导和管理" in answer.text, answer.text
+    assert "名词解释" not in answer.text  # the quote stops where the next part of the report begins
+

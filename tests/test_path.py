@@ -257,3 +257,19 @@ def test_a_share_asked_whole_first_names_its_whole():
     assert share_parts("某局2026年财政拨款基本支出里，人员经费占了百分之多少？") == ("人员经费", "某局2026年财政拨款基本支出")
     assert share_parts("人员经费占基本支出的百分之多少") == ("人员经费", "基本支出")
     assert share_parts("公用经费占了多少") is None
+
+
+@pytest.mark.parametrize("question, shown, not_shown", [
+    # 省政协 is 江苏省政协办公厅 (not the six units' reports that have a 公务接待费), and its 三公 total is given
+    ("省政协2018年请客吃饭、接待来人的钱预算了多少？", "412.50 万元", "问题未指明单位"),
+    # a row of a table that prints its title with its department and unit in one cell is named with its unit
+    ("2017年江苏省委办公厅一般公共预算基本支出预算表中，差旅费安排了多少？", "360.00万元", "金额：360.00”"),
+    # two years of a report published as a narrative and a tables file: each year's 三公 total, compared once
+    ("江苏省委办公厅2019年的“三公”经费预算跟2017年比，是多了还是少了？差多少？", "减少1.00万元", "两者持平"),
+    # “比上年多了多少” of one report, in two files, is the change it states, not the two files compared
+    ("省政协2018年出国出境的钱安排了多少?比上年多了多少?", "增加30 万元", "两者持平"),
+])
+def test_wordings_of_batch_fourteen_reach_the_figure(assistant, question, shown, not_shown):
+    answer = assistant.ask(question)
+    assert not answer.refused and shown in answer.text and not_shown not in answer.text, answer.text
+

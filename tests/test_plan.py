@@ -26,6 +26,8 @@ UNITS = [
 @pytest.mark.parametrize("unit, name", [
     ("无锡市教育局（本级）", "无锡市教育局"), ("长春市信访局（本级）", "信访局"),
     ("西安市行政审批服务局（汇总）", "西安市行政审批服务局"), ("无锡市发展和改革委员会", "无锡市发展和改革委"),
+    # a provincial organ's office publishes the organ's budget, and is asked by the organ's name
+    ("江苏省政协办公厅", "省政协"), ("江苏省人大常委会办公厅", "省人大"), ("江苏省人大办公厅", "江苏省人大"),
 ])
 def test_a_qualifier_or_a_long_ending_is_not_needed_to_name_a_unit(unit, name):
     assert name in short_names(unit)
@@ -80,6 +82,7 @@ def test_an_english_question_naming_no_unit_of_the_corpus_finds_none():
     ("机关运行经费比上年增加了多少？", False),
     ("人员经费占基本支出的比例是多少？", False),
     ("为什么公务接待费减少了？", False),
+    ("上海科技大学附属学校是一所什么样的学校？由谁来管？", True),
 ])
 def test_a_question_about_words_is_told_from_a_question_about_figures(question, passage):
     assert is_passage(question, intents_of(question)) is passage
@@ -106,6 +109,8 @@ def test_each_intent_is_read_from_its_own_words(question, intent):
     ("财政拨款三公经费支出决算表", "《财政拨款“三公”经费支出决算表》里有什么？", True),
     ("2025年部门支出预算总表", "支出预算总表中基本支出是多少？", True),
     ("收入决算表", "支出决算表里有什么？", False),
+    ("收入总表（预算表2）", "预算表2的合计是多少？", True), ("收入总表（预算表2）", "预算表12的合计是多少？", False),
+    ("收入预算总表（公开表二）", "收入预算总表里收入总计是多少？", True),
 ])
 def test_a_table_is_named_by_its_title_its_name_or_its_code(title, question, named):
     assert table_named(title, question) is named
@@ -125,9 +130,25 @@ def test_an_english_question_about_words_is_told_from_one_about_figures(question
     assert not re.search(r"[a-z]{2,}", text)  # untranslated words are not taken for items
 
 
+@pytest.mark.parametrize("question, words", [
+    ("How much is set aside for meetings and for training, and by how much did each fall?", "会议费和培训费"),
+    ("What is the total budget, and how much of it is carried over from previous years?", "上年结转"),
+    ("How large is the government procurement budget, and how much of it is for services?", "服务"),
+])
+def test_english_words_the_reports_print_are_put_in_their_terms(question, words):
+    assert words in translate(question)
+
+
+def test_revenue_and_expenditure_in_english_is_one_item():
+    # “revenue and expenditure” is one item (收入、支出预算总计), not two to be looked up one by one
+    assert "和" not in translate("What is the total revenue and expenditure budget?")
+
+
 @pytest.mark.parametrize("question, unit, words", [
     ("宝安规划和自然资源管理局今年要买新车吗？", "深圳市规划和自然资源局宝安管理局", "宝安规划和自然资源管理局"),
     ("西安市人社局到底养了多少人？", "西安市人力资源和社会保障局", "西安市人社局"),
+    # two units joined by 和: the second's name does not start with the first's 局 and the 和
+    ("苏州审计局和苏州自然资源规划局，谁的公务接待费预算更多？", "苏州市自然资源和规划局（本级）", "苏州自然资源规划局"),
 ])
 def test_the_words_a_question_names_its_unit_by_are_found_in_any_order(question, unit, words):
     # they name the unit, so none of them (宝安, 规划, 人社) is taken for the item asked

@@ -171,8 +171,8 @@ def test_a_merged_code_cell_gives_its_code_once():
     # the unit and the department share the title's line, inside the table's frame (江苏 2017–2019 tables)
     (["一般公共预算基本支出预算表部门：中国共产党江苏省委员会办公厅 单位：万元"], "一般公共预算基本支出预算表"),
     # its code printed after it, on its own line or in brackets (江苏 公开表二, 长春 预算表2)
-    (["收入预算总表公开表二部门： 江苏省人大常委会办公厅 单位：万元"], "公开表二 收入预算总表"),
-    (["收入总表(预算表2)"], "预算表2 收入总表"),
+    (["收入预算总表公开表二部门： 江苏省人大常委会办公厅 单位：万元"], "收入预算总表（公开表二）"),
+    (["收入总表(预算表2)"], "收入总表（预算表2）"),
     # a title broken over two lines (西安 表6)
     (["表6", "2021年部门综合预算一般公共预算支出明细表（按支出经济分类科目-不", "含上年结转）", "单位：元"],
      "2021年部门综合预算一般公共预算支出明细表（按支出经济分类科目-不含上年结转）"),
