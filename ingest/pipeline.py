@@ -25,7 +25,7 @@ from .worker import Parsed, Reader
 
 # Part of every file's fingerprint: bump it when reading changes what a file yields, so that
 # stores built by an older reader count as stale and are re-ingested.
-READER_VERSION = b"juesuan-reader-31\0"
+READER_VERSION = b"juesuan-reader-33\0"
 
 
 @dataclass

@@ -202,7 +202,7 @@ def table_title(lines: list[str]) -> str:
 
     A title may run over two lines (“…明细表（按支出经济分类科目-不” / “含上年结转）”), share its line with the
     unit it is for (“一般公共预算基本支出预算表 部门：某办公厅 单位：万元”), or carry its code after it
-    (“收入预算总表 公开表二”, “收入总表(预算表2)”): the code is put before the name, where readers look for it.
+    (“收入预算总表 公开表二”, “收入总表(预算表2)”): the code is kept after the name, in brackets, as most print it.
     """
     for i in range(len(lines) - 1, -1, -1):
         for text in (lines[i], lines[i - 1] + lines[i] if i else ""):
@@ -222,7 +222,7 @@ def _as_title(text: str) -> str:
     t = _UNIT_LINE.sub("", t).strip()
     code = _CODE_AFTER.search(t)
     if code and code.start() > 0 and _TITLE.search(t[:code.start()]):
-        t = f"{code.group(1)} {t[:code.start()]}"
+        t = f"{t[:code.start()]}（{code.group(1)}）"
     if t and _TITLE.search(t) and not t.startswith("注"):
         return t.replace("“”", "").strip()
     return ""
@@ -251,6 +251,15 @@ def _is_header_row(row: list[str]) -> bool:
         row = row[:-1]
     filled = [c for c in row if c]
     return len(filled) >= max(2, 0.8 * len(row)) and not any(parse_number(c)[0] is not None for c in filled)
+
+
+def _is_text_line(cells: list[str], r: int, spread: set[tuple[int, int]]) -> bool:
+    """A form's line of words, not a header: a label and a sentence spread over the row (年度目标 | 治安10人，…),
+    or an indicator with its target (产出指标 | 数量指标 | 聘用人员数量 | ≤10人)."""
+    own = list(dict.fromkeys(t for c, t in enumerate(cells) if t and (r, c) not in spread))
+    if len(own) == 2 and (len(own[1]) >= 12 or re.search(r"[，。；;]", own[1])):
+        return True
+    return len(own) >= 2 and bool(re.search(r"[≥≤＞＜>=<]\s*\d", own[-1]))
 
 
 def _header_paths(rows: list[list[str]], width: int) -> list[str]:
@@ -351,6 +360,7 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
     out_rows: list[Row] = []
     names: dict[str, str] = {}
     parent_label = ""
+    figures_seen = False  # a row with figures has been read: rows of words after it are a form's text
     for r, cells in enumerate(rows):
         if r < skip:
             continue
@@ -359,7 +369,7 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
                 headers = _header_paths([cells], width)
                 unit = unit or table_unit(*cells)
                 continue
-        elif not _is_data_row(cells):
+        elif not _is_data_row(cells) and not (figures_seen and _is_text_line(cells, r, spread)):
             if not seen_data or _is_header_row(cells):
                 if seen_data:
                     header_rows, seen_data = [], False
@@ -398,7 +408,13 @@ def build_table(grid: list[list[str | None]], title: str, unit: str, pages: list
             if not label.startswith("其中"):
                 parent_label = f"{code} {label}".strip()
             if not any(c.text for c in row_cells.values()):
-                continue
+                # a form's line of words after its figures (年度目标 | 治安10人，工资3406元/人.月…; an indicator and
+                # its 指标值 ≤44.47万元) is kept as its label and its text, so that it can be found and quoted
+                texts = [t for t in part if t]
+                if not (figures_seen and not code and len(texts) >= 2 and len(" ".join(texts[1:])) >= 4):
+                    continue
+                label, path, row_cells = texts[0], (texts[0],), {"内容": Cell(text=" ".join(texts[1:]))}
+            figures_seen = True
             out_rows.append(Row(label=f"{code} {label}".strip(), path=path, cells=row_cells,
                                 page=row_pages[r], code=code))
     columns = [h for h in dict.fromkeys(c for row in out_rows for c in row.cells)]

@@ -88,3 +88,14 @@ def test_a_units_code_before_its_name_names_its_row():
     assert row.code == "302003" and str(row.cells["合计"].value) == "541.82"
     assert [r.label for r in table.rows].count("合计") == 1
 
+
+def test_a_forms_lines_of_words_after_its_figures_are_kept():
+    """A 项目支出绩效目标表 prints its 年度目标 and indicators as words below its figures: they are rows of the
+    table (so that a question about a project's aims can find them), not a header block that is dropped."""
+    report = _read("福州市公安局治安管理支队2026年度单位预算.pdf")
+    form = next(t for t in report.tables if 29 in t.pages and any(r.label == "年度目标" for r in t.rows))
+    rows = {r.label: r for r in form.rows}
+    assert rows["年度目标"].cells["内容"].text.startswith("治安10人，工资3406元/人.月")
+    assert "聘用人员数量 ≤10人" in rows["产出指标"].cells["内容"].text
+    assert str(rows["财政拨款"].cells[next(iter(rows["财政拨款"].cells))].value) == "44.47"
+
