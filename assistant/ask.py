@@ -136,6 +136,10 @@ class Assistant:
                                                               k=quoting.NEAREST) if h.corroborated]
             return refusals.item(draft, terms, scope, corpus, nearest)
         if clause.intents & {"compare", "growth"}:  # two years or two units, each however many files it has
+            for year in scope.years if len(scope.years) > 1 else ():  # each year named answers, however it scores
+                held = [d for d in per_doc if corpus.documents[d].year == year]
+                if held and not any(corpus.documents[d].year == year for d in docs):
+                    docs.append(max(held, key=lambda d: per_doc[d][0][1]))
             per_doc, docs = _by_report(per_doc, docs, corpus)
         if clause.operation == "lookup" and draft.answers:
             per_doc = _not_yet_given(per_doc, draft, clause, earlier)
@@ -167,7 +171,8 @@ class Assistant:
             return
         if clause.has("share") and self._share(draft, clause, facts[0], scope, words):
             return
-        one_report = len({report_of(f.doc) for f in facts}) == 1  # a narrative and its tables file are one
+        # one year of one unit: its narrative and tables files, or its 部门 and 单位 reports, are never two years
+        one_report = len({report_of(f.doc)[:3] for f in facts}) == 1
         if len(facts) == 2 and not one_report and clause.intents & {"compare", "growth"}:
             # each side's level, about the item itself (“三公”经费, not the 因公出国 figure of a sentence naming it)
             levels = [next((f for f in r if f.measure not in CHANGE and f.uom != "%" and about(f, list(clause.items))),

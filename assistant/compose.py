@@ -25,7 +25,7 @@ GENERIC = set("支出 费用 经费 金额 决算 预算 决算数 预算数 年
               "万元 元 亿元 报告 公开 部门 单位 年 是 多 少 了 和 与 及 大幅 明显 大量 显著 具体 详细 请问 告诉 根据 推算 按照 "
               "相比 变化 变动 各是 分别 分别是 各 是多少 哪个 最多 最少 花掉 没有 更高 更低 更多 更少 最高 最低 高 低 "
               "全年 年初 调整 调整后 哪一年 一年 还是 到底 究竟 打算 准备 计划 的话 听说 据说 汇总 市级 本级 区级 大约 大概 左右 约 约为 部门预算 单位预算 部门决算 单位决算 今年 当年 本年度 中有 其中 当中 来自 现在 目前 怎么样 怎样 如何 怎么 多大 有没有 有无 安排 "
-              "参加 参与 出席 要花 花了 需要 为啥 啥 咋 要买 哪家 谁家 哪一家 多多 各有".split())
+              "参加 参与 出席 要花 花了 需要 为啥 啥 咋 要买 哪家 谁家 哪一家 多多 各有 总额 预算总额 总预算 比是 增是 是增 是减 减是 增减 还是减".split())
 CHANGE = ("增加", "减少", "增长率", "下降率")
 PERCENT_WORDS = re.compile(r"占|比例|比重|百分|%|率")
 CHANGE_WORDS = re.compile(r"增|减|变化|变动|上年|去年|比上|同比|较上|下降|上升|[比较]20\d{2}|多了|少了")
@@ -359,7 +359,7 @@ def pick(retriever: Retriever, query: str, scope: Scope, terms: list[str]) -> di
         if fact.table and table_named(fact.table, query):
             exact *= 1.5
         elif fact.table and homes and not any(h in fact.table for h in homes) and not _PART_OF_SPENDING.search(query):
-            exact *= 0.7
+            exact *= 0.4
         if fact.table and not any(t in fact.label for t in terms) and \
                 any(n in fact.label for n in short_names(fact.doc.unit) + [fact.doc.unit] if len(n) >= 3):
             exact *= 0.4  # a row of a table of units (某局（本级）) is the unit's every item, not the one asked

@@ -42,7 +42,7 @@ INTENTS: tuple[Intent, ...] = (
                        r"没有执行|未执行|没执行", needs="the budget and the actual of one item"),
     _intent("execution_rate", r"执行率|完成率|完成.{0,6}(比例|百分)", needs="the budget and the actual of one item"),
     _intent("share", r"占.{0,16}(比例|比重|百分之|多少)", needs="a part and its whole, in one report"),
-    _intent("growth", r"增长率|增幅|增长了百分之|变化率|增长多少|增长幅度", needs="an item in two years, or its stated change"),
+    _intent("growth", r"增长率|增幅|增长了?百分之|变化率|增长多少|增长幅度|(?:下降|减少|降低)了?百分之|降幅|下降幅度|下降率|减幅", needs="an item in two years, or its stated change"),
     _intent("compare", r"相差|差多少|差额|多多少|少多少|哪个|哪一|谁|比较|对比|更多|更少|更高|更低|高还是低|多还是少|相比|"
                        r"(增加|减少|增长|下降|多|少)了多少|增加还是减少|减少还是增加|增还是减|(变化|变动)了?多少|哪家|哪些单位|谁家|"
                        r"最高|最低|最多|最少", needs="two items, two years or two units"),

@@ -59,7 +59,7 @@ _QUESTION_WORDS = set("什么 哪些 哪个 怎么 怎样 如何 是否 有没�
 _NEXT_PART = re.compile(r"(机构设置|名词解释|主要职能|主要职责|单位职能|部门职责|概况|情况说明|基本情况)$")
 _PAGE_NUMBER = re.compile(r"\s*[-－—]\s*\d{1,3}\s*[-－—]\s*(?=\n|$)")  # “- 7 -” at a page's foot
 _ITEM = re.compile(r"^(\d{1,2}[.、．)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
-_PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用")
+_PURPOSE_ASKED = re.compile(r"花在|用在|用于|用途|用来|干什么用|做什么用|哪些方面|什么地方|什么用|拿来干|拿去干|主要干什么|主要做什么")
 # “政府采购情况是怎么说明的”: the section the question names, as the report gives it, from its start
 _WHOLE_SECTION = re.compile(r"怎么说明|如何说明|说明了什么|怎么写的|是怎么说的|怎么介绍|情况如何|介绍一下")
 _PURPOSE_SAID = re.compile(r"用于|主要用途|用途为|主要是")

@@ -56,6 +56,7 @@ _GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|�
 # after a clause that named a row (博物馆, 高等职业教育) asks for that row's columns
 COLUMN_WORDS = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|一般公共预算|政府性基金|国有资本经营预算|财政专户|其他资金|"
                       r"单位资金|事业收入|经营收入|其他收入|上级补助收入|上年结转|合计|小计|其中")
+_SET_ASIDE = re.compile(r"除了?[^，,。？?]{2,12}?(?:以外|之外)?(?=[，,])")
 _HEAD_TERMS = {"收入", "支出", "总额", "总计", "预算", "决算"}
 _UP = re.compile(r"增加|增长|上升|提高")
 _DOWN = re.compile(r"减少|下降|降低")
@@ -142,6 +143,7 @@ def scope_words(scope: Scope) -> list[str]:
 
 def _clause(asked: str, words: list[str], corpus: Corpus, scope: Scope) -> Clause:
     """One clause as asked; its item in the reports' terms, its parts split as the question joins them."""
+    asked = _SET_ASIDE.sub(" ", asked)  # “除了财政拨款，有没有其他收入” asks about the other income
     text = expand(asked)
     intents = intents_of(text)
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
@@ -198,6 +200,8 @@ def default_item(text: str) -> tuple[str, list[str]]:
     """A question that names no item (“2024年花了多少钱”) asks for the report's totals."""
     if re.search(r"收入|进账|拿到", text):
         return text + " 本年收入合计", ["本年收入合计"]
+    if re.search(r"预算总额|总预算|预算.{0,2}(?:一共|总共)", text):  # the whole budget: what it totals, in and out
+        return text + " 收入总计 收支总计 收入合计", ["收入总计", "收支总计", "收入合计"]
     if re.search(r"预算|执行|没有支出|未支出", text):
         return text + " 一般公共预算财政拨款支出", ["一般公共预算财政拨款支出"]
     return text + " 本年支出合计", ["本年支出合计"]
@@ -221,7 +225,8 @@ def split_clauses(text: str) -> list[str]:
         words_asked = is_passage(clause, intents_of(clause))
         own = (item_terms(clause, []) and not _GOES_ON.match(clause) and not words_asked
                and not (_columns_only(clause) and _names_row(previous))) \
-            or (words_asked and bool(topic_words(clause)) and not _OF_SUBJECT.search(clause))
+            or (words_asked and bool(topic_words(clause)) and not _OF_SUBJECT.search(clause)) \
+            or ("yes_no" in intents_of(clause) and bool(item_terms(expand(clause), [])))  # 今年打算买新车吗
         clauses.append(lead + (clause if own else re.sub(_ASKS, "", previous) + clause))
     return clauses
 

@@ -23,9 +23,12 @@ COLLOQUIAL = [
     ("进账", "收入"), ("拿到", "收入"), ("政府给", "财政拨款收入"), ("拨了", "财政拨款"),
     ("水电", "水费 电费"), ("网费", "邮电费"), ("电话费", "邮电费"), ("出差", "差旅费"),
     ("开会", "会议费"), ("培训", "培训费"), ("物业", "物业管理费"),
-    ("全部支出", "支出合计"), ("总支出", "支出合计"), ("支出总额", "支出合计"),
+    ("全部支出", "支出合计"), ("总支出", "支出合计"), ("支出总额", "支出合计"), ("全年支出", "支出合计"),
     ("全部收入", "收入合计"), ("总收入", "收入合计"), ("收入总额", "收入合计"),
 ]
+
+# One item printed under two names, by one report or another (公务用车运行费 in a 三公 table, 运行维护费 in a 基本支出 one)
+SAME_ITEM = [("公务用车运行维护费", "公务用车运行费"), ("公务用车购置及运行维护费", "公务用车购置及运行费")]
 
 # The public's words that wrap a report's term (买公务用车 is 公务用车购置费, not 公务用车)
 _PHRASES = [(r"(买|购买|购置|新购|添置|更新)了?(两|一|几|\d)?(辆|台)?(新的?)?(公务|公)?用?车", "公务用车购置费"),
@@ -60,7 +63,7 @@ ENGLISH = [
     (r"personnel (expenses?|costs?|funds?)", "人员经费"), (r"public (funds?|expenses?)", "公用经费"),
     (r"(revenue|income) and expenditures?", "收入 支出"),  # one item, named as its reports do (收入、支出预算总计)
     (r"carr(y|ied|ies)[- ]?over|brought forward|(balance|surplus) from (the )?previous years?", "上年结转"),
-    (r"total (revenue|income)", "本年收入合计"), (r"total (expenditure|spending)", "本年支出合计"),
+    (r"total (revenue|income)", "本年收入合计"), (r"(total|overall)( \d{4})? budget", " 预算总额 "), (r"total (expenditure|spending)", "本年支出合计"),
     (r"fiscal appropriations?|government appropriations?", "财政拨款"),
     (r"government procurement", "政府采购"), (r"(the )?operating (costs?|expenses?)", "机关运行经费"),
     (r"salar(y|ies)|wages?", "工资福利支出"), (r"housing provident fund", "住房公积金"),
@@ -128,6 +131,8 @@ def expand(question: str) -> str:
         if word in rest and term not in question and term not in extra:
             extra.append(term)
             rest = rest.replace(word, " ")
+    said = question + " " + " ".join(extra)
+    extra += [b for a, b in SAME_ITEM + [(b, a) for a, b in SAME_ITEM] if a in said and b not in said]
     return question + (" " + " ".join(extra) if extra else "")
 
 
@@ -236,5 +241,8 @@ def find_scope(question: str, corpus: Corpus, default: Scope | None = None) -> S
 def _docs(corpus: Corpus, scope: Scope) -> list[Document]:
     docs = [d for d in corpus.documents.values()
             if (not scope.units or d.unit in scope.units) and (not scope.kind or d.kind == scope.kind)]
-    # “部门预算” picks the department's report where a unit also publishes a 单位预算
-    return [d for d in docs if d.scope == scope.report_scope] or docs if scope.report_scope else docs
+    # “部门预算” picks the department's report where a unit also publishes a 单位预算; a year whose report
+    # names neither (江苏 2017 预算公开) is still that year's report
+    named = {(d.unit, d.year) for d in docs if d.scope == scope.report_scope}
+    return [d for d in docs if d.scope == scope.report_scope or (not d.scope and (d.unit, d.year) not in named)] \
+        or docs if scope.report_scope else docs

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.skipif(not MORE.exists(), reason="../shared/corpus/more
 
 FILES = ["上海交通职业技术学院2026年度单位预算.pdf", "西安市行政审批服务局2025年度部门预算.pdf", "上海市审计局2026年度单位预算.pdf",
          "广州市统计局2026年度部门预算.pdf", "烟台市教育局2026年度部门预算.pdf", "珠海市政府投资交通市政项目工务中心2026年度部门预算.pdf",
-         "湖州市退役军人事务局2026年度部门预算.pdf", "上海科技大学附属学校2026年度单位预算.pdf", "无锡市发展和改革委员会2025年度部门预算.pdf"]
+         "湖州市退役军人事务局2026年度部门预算.pdf", "上海科技大学附属学校2026年度单位预算.pdf", "无锡市发展和改革委员会2025年度部门预算.pdf",
+         "福州市仓山生态环境局2026年度单位预算.pdf", "烟台市大数据局2026年度部门预算.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -86,4 +87,17 @@ def test_what_kind_of_body_and_who_runs_it_is_quoted_from_its_opening_lines(assi
     answer = assistant.ask("上海科技大学附属学校是一所什么样的学校？由谁来管？")
     assert not answer.refused and "十二年制学校" in answer.text and "共同领导和管理" in answer.text, answer.text
     assert "名词解释" not in answer.text  # the quote stops where the next part of the report begins
+
+
+def test_a_three_public_item_is_read_where_it_is_whole_and_a_second_yes_no_part_asks_its_own_item(assistant):
+    """仓山's 基本支出 table prints 公务用车运行维护费 2.00 (the basic part); its “三公” table and text 公务用车运行费
+    16.00, the whole. “今年打算买新车吗” is about buying, answered by 购置费 0.00, not about running costs."""
+    answer = assistant.ask("仓山环境局2026年养车要花多少？今年打算买新车吗？")
+    assert "16.00 万元" in answer.text and "为2.00万元" not in answer.text, answer.text
+    assert "没有（金额为0）" in answer.text and "公务用车购置费 0.00 万元" in answer.text, answer.text
+
+
+def test_a_share_of_the_whole_years_spending_and_a_fall_in_percent_are_computed(assistant):
+    answer = assistant.ask("烟台大数据局2026年的政务基础设施运行维护资金占全年支出预算的比例是多少？")
+    assert "79.96%" in answer.text and any(f.status == "recomputed" for f in answer.figures), answer.text
 
