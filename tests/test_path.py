@@ -268,13 +268,6 @@ def test_a_share_asked_whole_first_names_its_whole():
     ("江苏省委办公厅2019年的“三公”经费预算跟2017年比，是多了还是少了？差多少？", "减少1.00万元", "两者持平"),
     # “比上年多了多少” of one report, in two files, is the change it states, not the two files compared
     ("省政协2018年出国出境的钱安排了多少?比上年多了多少?", "增加30 万元", "两者持平"),
-])
-def test_wordings_of_batch_fourteen_reach_the_figure(assistant, question, shown, not_shown):
-    answer = assistant.ask(question)
-    assert not answer.refused and shown in answer.text and not_shown not in answer.text, answer.text
-
-
-@pytest.mark.parametrize("question, shown, not_shown", [
     # “部门预算总额” names no item: the whole budget; 2017's report names neither 部门 nor 单位 and is still 2017's
     ("省人大常委会办公厅2019年的部门预算总额比2017年多了多少？增长了百分之几？", "增加4681.30万元", "政府采购"),
     # a unit's 部门 and 单位 budgets of one year are not two years: the change is the one the report states
@@ -282,7 +275,6 @@ def test_wordings_of_batch_fourteen_reach_the_figure(assistant, question, shown,
     # what the question sets aside (除了财政拨款) is not what it asks about
     ("省政协办公厅2017年除了财政拨款，有没有其他收入？有的话是多少？", "80 万元", "9,066.79万元"),
 ])
-def test_wordings_of_batch_fifteen_reach_the_figure(assistant, question, shown, not_shown):
+def test_wordings_of_batches_fourteen_and_fifteen_reach_the_figure(assistant, question, shown, not_shown):
     answer = assistant.ask(question)
     assert not answer.refused and shown in answer.text and not_shown not in answer.text, answer.text
-
