@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import compute, quoting, refusals
 from .answer import Answer
-from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, about, best_docs, item_name, item_terms, pick, report_of, row_total
+from .compose import CHANGE, COUNTERS, MEASURE_WORDS, Draft, about, best_docs, item_name, item_terms, pick, report_of, row_total, total_of_row
 from .corpus import Corpus, StoredFact
 from .figures import contradicts, extremes, lookup, premise, reasons, stated
 from .intents import YEAR_WORDS
@@ -236,6 +236,8 @@ class Assistant:
             return compute.execution_rate(draft, [part_facts], tuple(part_terms))
         whole = compute.amount_of(whole_facts, whole=tuple(whole_terms), named=_bare_name(parts[1], words))
         part = compute.amount_of(part_facts, beside=whole, named=_bare_name(parts[0], words))
+        if whole is None and part is not None and part.table:  # “项目支出占支出预算总额”: its row's total
+            whole = total_of_row(part, self.corpus)
         return whole is not None and part is not None and compute.share(draft, part, whole)
 
 

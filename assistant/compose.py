@@ -387,9 +387,18 @@ def row_total(fact: StoredFact, corpus: Corpus, query: str) -> StoredFact:
     if not fact.table or _FUNDING.search(query) or not any(_FUNDING_HEAD.match(h.strip())
                                                            for h in fact.column.split(" › ")):
         return fact
-    return next((o for o in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
-                 if o.label == fact.label and o.value is not None and o.uom == fact.uom
-                 and re.sub(r"[\s\d›]", "", o.column) in ("总计", "合计")), fact)
+    return total_of_row(fact, corpus) or fact
+
+
+def total_of_row(fact: StoredFact, corpus: Corpus) -> StoredFact | None:
+    """The cell of a table row that totals it (总计 › 1, or 支出预算 › 合计 beside 支出预算 › 基本支出)."""
+    def heads(column: str) -> list[str]:
+        return [h.strip() for h in column.split(" › ") if not h.strip().isdigit()]
+    own = heads(fact.column)
+    totals = [o for o in corpus.facts_by_source.get((fact.doc.doc_id, fact.source), [])
+              if o is not fact and o.label == fact.label and o.value is not None and o.uom == fact.uom
+              and (h := heads(o.column)) and h[-1] in ("总计", "合计") and (len(h) == 1 or h[:-1] == own[:-1])]
+    return min(totals, key=lambda o: len(heads(o.column)), default=None)  # the row's grand total first
 
 
 def report_of(doc: Document) -> tuple:

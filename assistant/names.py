@@ -205,6 +205,9 @@ def abbreviated_units(text: str, units: list[str]) -> list[str]:
     best, found = (0, 0.0), []
     for unit in units:
         score, words = _shortening(text, unit)
+        longer = named_as(text, unit)
+        if words and words in longer:  # “宝安规自局”: the place before 规自局 is this unit's, not every 规自局's
+            score = (len(longer), score[1])
         at = text.find(words) if words else -1
         place = re.search(r"([\u4e00-\u9fff]{2})(?:省|市|区|县)[\u4e00-\u9fff]{0,6}$", text[max(0, at - 10):at]) \
             if at > 0 else None

@@ -51,7 +51,7 @@ _ASKS = re.compile(r"多少|几|是否|哪|什么|怎样|怎么样|如何|吗|�
 _GATHERED = re.compile(r"(?:这些|这类|等)([\u4e00-\u9fff]{2,10}?)(?:一共|总共|合计|共|是|有|安排|花|支出|多少|$)")
 # a project's aims and results (要达到什么目标, 完成得怎样) are the subject's, not the unit's
 _OF_SUBJECT = re.compile(r"目标|绩效|完成|效果|用途|用在|用于")
-_GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括))")
+_GOES_ON = re.compile(r"^\s*(包括|包含|是哪|有哪些|具体|主要(是|有|包括)|其中)")
 # A row's columns: a clause asking for them alone (“其中项目支出多少？”, “基本支出和项目支出分别是多少？”)
 # after a clause that named a row (博物馆, 高等职业教育) asks for that row's columns
 COLUMN_WORDS = re.compile(r"基本支出|项目支出|人员经费|公用经费|财政拨款|一般公共预算|政府性基金|国有资本经营预算|财政专户|其他资金|"

@@ -274,7 +274,9 @@ def test_a_share_asked_whole_first_names_its_whole():
     ("普陀区司法局2026年收入预算一共多少钱？比2025年预算多了多少？", "增加793.14万元", "下降9.68%"),
     # what the question sets aside (除了财政拨款) is not what it asks about
     ("省政协办公厅2017年除了财政拨款，有没有其他收入？有的话是多少？", "80 万元", "9,066.79万元"),
+    # batch 16: a share whose whole no row is named for (支出预算总额) is of its part's row total
+    ("万里街道2025年部门预算里，项目支出占支出预算总额的比例是多少？", "46.60%", "问题未指明单位"),
 ])
-def test_wordings_of_batches_fourteen_and_fifteen_reach_the_figure(assistant, question, shown, not_shown):
+def test_wordings_of_batches_fourteen_to_sixteen_reach_the_figure(assistant, question, shown, not_shown):
     answer = assistant.ask(question)
     assert not answer.refused and shown in answer.text and not_shown not in answer.text, answer.text

@@ -46,6 +46,11 @@ def test_a_shortened_name_finds_its_unit(question, unit):
     assert abbreviated_units(question, UNITS) == [unit]
 
 
+def test_a_place_before_a_common_shortening_picks_its_unit():
+    # 规自局 shortens both 规划和自然资源局 names; 宝安 before it is one unit's only
+    assert abbreviated_units("宝安规自局今年是不是要买新车？", UNITS) == ["深圳市规划和自然资源局宝安管理局"]
+
+
 @pytest.mark.parametrize("question", ["2024年三公经费是多少？", "返乡入乡创业项目推介活动发现了什么问题？",
                                       "西安市人工影响天气办公室是什么时候改名的？"])
 def test_words_that_are_not_a_unit_name_find_none(question):
