@@ -276,6 +276,8 @@ def test_a_share_asked_whole_first_names_its_whole():
     ("省政协办公厅2017年除了财政拨款，有没有其他收入？有的话是多少？", "80 万元", "9,066.79万元"),
     # batch 16: a share whose whole no row is named for (支出预算总额) is of its part's row total
     ("万里街道2025年部门预算里，项目支出占支出预算总额的比例是多少？", "46.60%", "问题未指明单位"),
+    # “跟上年比” names no item: the change of the item before, its rate computed from the stated change
+    ("省高院2018年的单位预留机动经费预算是多少？跟上年比增加了多少、增长百分之几？", "增长1681.14%", "问题未指明单位"),
 ])
 def test_wordings_of_batches_fourteen_to_sixteen_reach_the_figure(assistant, question, shown, not_shown):
     answer = assistant.ask(question)
