@@ -55,11 +55,9 @@ _PART_OF_SPENDING = re.compile(r"基本支出|项目支出|经济分类|人员�
 _QUALIFIED = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本|项目|事业|经营|其他|上级|附属|专户|上年|结转")
 
 
-# The code a table is numbered by, before its name: 预算07表, 公开05表, 公开表5, 表一, 表9, 附表3
+# The code a table is numbered by, before its name: 预算07表, 公开05表, 公开表5, 表一, 表9, 附表3 —
+# or after it, in brackets, as the reader keeps it: 收入总表（预算表2）, 收入预算总表（公开表二）
 TABLE_CODE = re.compile(r"^(?:(?:预算|公开|部门|单位)?\d{1,2}表|(?:公开)?表[一二三四五六七八九十\d]{1,3}|附表\d{1,2})")
-
-
-# …or after it, in brackets: 收入总表（预算表2）, 收入预算总表（公开表二）
 _CODE_AFTER = re.compile(r"[（(]((?:预算|公开|部门|单位)?\d{1,2}表|(?:公开|预算)?表[一二三四五六七八九十\d]{1,3})[)）]$")
 
 

@@ -44,7 +44,7 @@ def lookup(draft: Draft, fact: StoredFact, query: str, corpus: Corpus) -> None:
         draft.say(f"{who(doc)}中，{describe(fact)}在报告中印为“#####”，无法读取[{n}]。",
                   f"In {who_en(doc)}, {describe(fact)} is printed as “#####” and cannot be read [{n}].")
         return
-    if not fact.table and "｜" not in fact.source:  # a sentence; a row of an untitled table is named like a cell
+    if not fact.table and not fact.column:  # a sentence; a cell of an untitled table is named like any cell
         draft.say(f"{who(doc)}写道：“{fact.source.strip()}”[{n}]",
                   f"{who_en(doc)} states: “{fact.source.strip()}” [{n}]", answers=(fact,))
     else:

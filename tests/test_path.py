@@ -175,7 +175,14 @@ def test_a_wrong_figure_from_the_new_resolvers_is_caught_like_any_other(corpus):
     # the sentence a 有 is followed by (quoting._in_words) is a prose fact, cited and reviewed the same way
     abroad = next(f for d in corpus.documents.values() if d.unit == "上海市普陀区人民政府办公室"
                   for f in corpus.facts_by_doc[d.doc_id] if not f.table and f.value == Decimal("839"))
-    for fact, wrong in ((change, "980万元"), (cars, "2辆"), (abroad, "893万元")):
+    # the total a row's cell is answered or shared with (compose.total_of_row: 万里街道2025's 支出预算 › 合计)
+    from assistant.compose import total_of_row
+
+    project = next(f for d in corpus.documents.values() if d.unit == "上海市普陀区万里街道办事处" and d.year == 2025
+                   for f in corpus.facts_by_doc[d.doc_id] if f.table and f.value == Decimal("88425805"))
+    total = total_of_row(project, corpus)
+    assert total is not None and total.value == Decimal("189767551")
+    for fact, wrong in ((change, "980万元"), (cars, "2辆"), (abroad, "893万元"), (total, "189767515元")):
         assert fact is not None
         for shown, kept in ((fmt(fact), True), (wrong, False)):
             draft = Draft(corpus, english=False)
